@@ -1,0 +1,119 @@
+package io.cairn.eventstore;
+
+import java.nio.file.Path;
+import io.cairn.eventstore.spi.StorageIo;
+import java.util.Objects;
+
+/**
+ * Options of a local store. Options style: defaults as named constants, fluent setters that
+ * validate, a copy constructor.
+ */
+public final class StoreOptions {
+
+  public static final String DATA_DIR = "data.dir";
+  public static final String STREAM_CACHE_ENTRIES = "stream.cache.entries";
+  public static final String STREAM_INDEX_MEMTABLE_ENTRIES = "stream.index.memtable.entries";
+  public static final String RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
+  public static final String PAGE_CACHE_FLUSH_INTERVAL_MS = "flush.interval.ms";
+
+  /** Aggregates whose version is cached per partition for the append path. */
+  public static final int DEFAULT_STREAM_CACHE_ENTRIES = 100_000;
+  /** Stream-index entries kept in memory per partition before they are written to a sorted file. */
+  public static final int DEFAULT_STREAM_INDEX_MEMTABLE_ENTRIES = 1_000_000;
+  public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 5 * 60 * 1000;
+  /** How often page-cache mode fsyncs in the background. */
+  public static final long DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS = 1000;
+
+  private Path dataDir;
+  private int streamCacheEntries = DEFAULT_STREAM_CACHE_ENTRIES;
+  private int streamIndexMemtableEntries = DEFAULT_STREAM_INDEX_MEMTABLE_ENTRIES;
+  private long retentionCheckIntervalMs = DEFAULT_RETENTION_CHECK_INTERVAL_MS;
+  private long pageCacheFlushIntervalMs = DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS;
+  private StorageIo storageIo = StorageIo.DEFAULT;
+
+  public StoreOptions() {
+  }
+
+  public StoreOptions(StoreOptions other) {
+    this.dataDir = other.dataDir;
+    this.streamCacheEntries = other.streamCacheEntries;
+    this.streamIndexMemtableEntries = other.streamIndexMemtableEntries;
+    this.retentionCheckIntervalMs = other.retentionCheckIntervalMs;
+    this.pageCacheFlushIntervalMs = other.pageCacheFlushIntervalMs;
+    this.storageIo = other.storageIo;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  /** The directory holding all topics; created if missing. Required. */
+  public StoreOptions setDataDir(Path dataDir) {
+    this.dataDir = Objects.requireNonNull(dataDir, DATA_DIR);
+    return this;
+  }
+
+  public int streamCacheEntries() {
+    return streamCacheEntries;
+  }
+
+  public StoreOptions setStreamCacheEntries(int streamCacheEntries) {
+    ensureAtLeast(STREAM_CACHE_ENTRIES, streamCacheEntries, 16);
+    this.streamCacheEntries = streamCacheEntries;
+    return this;
+  }
+
+  public int streamIndexMemtableEntries() {
+    return streamIndexMemtableEntries;
+  }
+
+  public StoreOptions setStreamIndexMemtableEntries(int streamIndexMemtableEntries) {
+    ensureAtLeast(STREAM_INDEX_MEMTABLE_ENTRIES, streamIndexMemtableEntries, 16);
+    this.streamIndexMemtableEntries = streamIndexMemtableEntries;
+    return this;
+  }
+
+  public long retentionCheckIntervalMs() {
+    return retentionCheckIntervalMs;
+  }
+
+  public StoreOptions setRetentionCheckIntervalMs(long retentionCheckIntervalMs) {
+    ensureAtLeast(RETENTION_CHECK_INTERVAL_MS, retentionCheckIntervalMs, 10);
+    this.retentionCheckIntervalMs = retentionCheckIntervalMs;
+    return this;
+  }
+
+  public long pageCacheFlushIntervalMs() {
+    return pageCacheFlushIntervalMs;
+  }
+
+  public StoreOptions setPageCacheFlushIntervalMs(long pageCacheFlushIntervalMs) {
+    ensureAtLeast(PAGE_CACHE_FLUSH_INTERVAL_MS, pageCacheFlushIntervalMs, 1);
+    this.pageCacheFlushIntervalMs = pageCacheFlushIntervalMs;
+    return this;
+  }
+
+  public StorageIo storageIo() {
+    return storageIo;
+  }
+
+  /** How files are opened; tests inject disk faults here. Defaults to {@link StorageIo#DEFAULT}. */
+  public StoreOptions setStorageIo(StorageIo storageIo) {
+    this.storageIo = Objects.requireNonNull(storageIo, "storageIo");
+    return this;
+  }
+
+  /** Checks that every required option is set. */
+  public StoreOptions validate() {
+    if (dataDir == null) {
+      throw new InvalidInputException(DATA_DIR, null, "is required");
+    }
+    return this;
+  }
+
+  private static void ensureAtLeast(String name, long value, long min) {
+    if (value < min) {
+      throw new InvalidInputException(name, value, "must be at least " + min);
+    }
+  }
+}
