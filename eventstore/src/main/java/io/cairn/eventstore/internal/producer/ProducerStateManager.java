@@ -128,6 +128,11 @@ public final class ProducerStateManager {
     }
   }
 
+  /** Forgets every producer. */
+  public void clear() {
+    producers.clear();
+  }
+
   /** Number of producers known. */
   public int producerCount() {
     return producers.size();

@@ -131,6 +131,19 @@ public final class BatchHeader {
     return buffer.getInt(at + RECORDS_COUNT_OFFSET);
   }
 
+  /**
+   * Stamps the base offset of the batch at {@code at}. The field lies outside the CRC, so the
+   * batch stays valid: the log assigns offsets to a ready-made batch this way.
+   */
+  public static void setBaseOffset(ByteBuffer buffer, int at, long baseOffset) {
+    buffer.putLong(at + BASE_OFFSET_OFFSET, baseOffset);
+  }
+
+  /** Stamps the leader epoch of the batch at {@code at}; outside the CRC, like the base offset. */
+  public static void setPartitionLeaderEpoch(ByteBuffer buffer, int at, int partitionLeaderEpoch) {
+    buffer.putInt(at + PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
+  }
+
   /** CRC-32C over [attributes, end of batch) of the batch at {@code at}, whose total size is {@code size}. */
   public static long computeCrc(ByteBuffer buffer, int at, int size) {
     CRC32C crc = new CRC32C();

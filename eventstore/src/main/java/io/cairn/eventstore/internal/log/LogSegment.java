@@ -1,0 +1,520 @@
+package io.cairn.eventstore.internal.log;
+
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.internal.record.BatchHeader;
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+
+/**
+ * One segment of a partition log: the {@code <base>.log} file of record batches whose offsets
+ * start at the segment's base offset, plus its {@link OffsetIndex} and {@link TimeIndex}.
+ *
+ * <p>Invariant: the bytes {@code [0, sizeInBytes())} of the file are whole v2 batches with dense,
+ * increasing offsets from {@link #baseOffset()} to {@code nextOffset() - 1}; the indexes cover only
+ * those batches. The file is opened through {@link StorageIo} so tests can inject disk faults.
+ *
+ * <p>Thread-safety: one owner thread appends, truncates, rolls and (re)builds; any thread may read
+ * and look up. The owner writes the bytes and the index entries first and then publishes the new
+ * size (volatile), so readers that stay below {@link #sizeInBytes()} only see complete batches.
+ * {@link #flush()} may run on another thread; it and {@link #close()}/{@link #closeAndDelete()} are
+ * serialized by a lock so a flush never forces a closed channel.
+ */
+final class LogSegment {
+
+  /** Header bytes a header walk needs: everything up to and including maxTimestamp. */
+  static final int HEADER_READ_BYTES = BatchHeader.MAX_TIMESTAMP_OFFSET + BatchHeader.MAX_TIMESTAMP_LENGTH;
+  /** Marks "not known yet" for wall-clock times. */
+  private static final long UNKNOWN_MS = -1L;
+
+  private final long baseOffset;
+  private final Path logFile;
+  private final FileChannel channel;
+  private final StorageIo io;
+  private final int indexIntervalBytes;
+  private final OffsetIndex offsetIndex;
+  private final TimeIndex timeIndex;
+  private final Object lifecycleLock = new Object();
+
+  private volatile int sizeInBytes;
+  private volatile long nextOffset;
+  private volatile long maxTimestamp = TimeIndex.NO_TIMESTAMP;
+  private volatile int flushedBytes;
+  private long offsetOfMaxTimestamp;
+  private int bytesSinceLastIndexEntry;
+  private long firstAppendMs = UNKNOWN_MS;
+  private boolean closed;
+
+  private LogSegment(Path dir, long baseOffset, FileChannel channel, StorageIo io, int indexIntervalBytes,
+                     int sizeInBytes) {
+    this.baseOffset = baseOffset;
+    this.logFile = SegmentFiles.logFile(dir, baseOffset);
+    this.channel = channel;
+    this.io = io;
+    this.indexIntervalBytes = indexIntervalBytes;
+    this.offsetIndex = new OffsetIndex(SegmentFiles.offsetIndexFile(dir, baseOffset), baseOffset);
+    this.timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset);
+    this.sizeInBytes = sizeInBytes;
+    this.flushedBytes = sizeInBytes;
+    this.nextOffset = baseOffset;
+    this.offsetOfMaxTimestamp = baseOffset;
+  }
+
+  /** Creates the empty segment starting at {@code baseOffset}; an empty leftover file is replaced. */
+  static LogSegment create(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes) throws IOException {
+    Path file = SegmentFiles.logFile(dir, baseOffset);
+    if (Files.exists(file) && Files.size(file) == 0) {
+      Files.delete(file);
+    }
+    FileChannel channel = io.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, 0);
+  }
+
+  /** Opens the existing segment starting at {@code baseOffset}; its indexes are not loaded yet. */
+  static LogSegment open(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes) throws IOException {
+    Path file = SegmentFiles.logFile(dir, baseOffset);
+    FileChannel channel = io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    try {
+      long size = channel.size();
+      if (size > Integer.MAX_VALUE) {
+        throw new IOException(file + " is " + size + " bytes; a segment holds at most " + Integer.MAX_VALUE);
+      }
+      return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, (int) size);
+    } catch (IOException e) {
+      channel.close();
+      throw e;
+    }
+  }
+
+  long baseOffset() {
+    return baseOffset;
+  }
+
+  Path logFile() {
+    return logFile;
+  }
+
+  /** Bytes of complete batches; readers must not read past it. */
+  int sizeInBytes() {
+    return sizeInBytes;
+  }
+
+  /** The offset after the segment's last batch (= base offset when empty). */
+  long nextOffset() {
+    return nextOffset;
+  }
+
+  /** Largest batch timestamp in the segment, or {@link TimeIndex#NO_TIMESTAMP}. */
+  long maxTimestamp() {
+    return maxTimestamp;
+  }
+
+  boolean isEmpty() {
+    return sizeInBytes == 0;
+  }
+
+  /** Owner: wall-clock time of the first append (or of the first batch for a reopened segment). */
+  long firstAppendMs() {
+    return firstAppendMs;
+  }
+
+  OffsetIndex offsetIndex() {
+    return offsetIndex;
+  }
+
+  TimeIndex timeIndex() {
+    return timeIndex;
+  }
+
+  /** Size of the file right now (may exceed {@link #sizeInBytes()} during recovery). */
+  long fileSize() throws IOException {
+    return channel.size();
+  }
+
+  FileChannel channel() {
+    return channel;
+  }
+
+  // ---------------------------------------------------------------- appends (owner)
+
+  /**
+   * Owner: writes the batch in {@code batch} (position to limit; the position is restored) at the
+   * end of the segment, then indexes and publishes it. On an {@link IOException} nothing is
+   * published; the file may hold part of the batch past {@link #sizeInBytes()}, which the caller
+   * removes with {@link #truncateFileTo(int)}.
+   */
+  void append(ByteBuffer batch, long batchBaseOffset, long batchLastOffset, long batchMaxTimestamp, long nowMs)
+      throws IOException {
+    int position = sizeInBytes;
+    int size = batch.remaining();
+    int start = batch.position();
+    try {
+      long writeAt = position;
+      while (batch.hasRemaining()) {
+        writeAt += channel.write(batch, writeAt);
+      }
+    } finally {
+      batch.position(start);
+    }
+    if (firstAppendMs == UNKNOWN_MS) {
+      firstAppendMs = nowMs;
+    }
+    indexBatch(batchBaseOffset, batchLastOffset, batchMaxTimestamp, position, size);
+    sizeInBytes = position + size;
+  }
+
+  /**
+   * Owner: adds a batch at {@code position} to the in-memory state and indexes: an offset-index
+   * entry for the first batch and after every {@code index.interval.bytes}, with a time-index entry
+   * when the largest timestamp grew.
+   */
+  void indexBatch(long batchBaseOffset, long batchLastOffset, long batchMaxTimestamp, int position, int size) {
+    if (batchMaxTimestamp > maxTimestamp) {
+      maxTimestamp = batchMaxTimestamp;
+      offsetOfMaxTimestamp = batchBaseOffset;
+    }
+    if (position == 0 || bytesSinceLastIndexEntry >= indexIntervalBytes) {
+      offsetIndex.append(batchBaseOffset, position);
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+      bytesSinceLastIndexEntry = 0;
+    }
+    bytesSinceLastIndexEntry += size;
+    nextOffset = batchLastOffset + 1;
+  }
+
+  /** Owner: cuts the file to {@code position} bytes (to undo a failed append). */
+  void truncateFileTo(int position) throws IOException {
+    channel.truncate(position);
+  }
+
+  /** Owner: forgets every batch and index entry, before a rebuild from the file. */
+  void resetIndexes() {
+    offsetIndex.clear();
+    timeIndex.clear();
+    maxTimestamp = TimeIndex.NO_TIMESTAMP;
+    offsetOfMaxTimestamp = baseOffset;
+    bytesSinceLastIndexEntry = 0;
+    nextOffset = baseOffset;
+    firstAppendMs = UNKNOWN_MS;
+  }
+
+  /** Owner: sets the published size after a rebuild or truncation. */
+  void setSizeInBytes(int size) {
+    sizeInBytes = size;
+  }
+
+  /**
+   * Owner: after a scan rebuilt the state, takes the segment's age from its first batch's timestamp
+   * (Kafka's rule for reopened segments), or {@code nowMs} if the segment has none.
+   */
+  void initFirstAppendMs(long nowMs) {
+    if (isEmpty()) {
+      firstAppendMs = UNKNOWN_MS;
+      return;
+    }
+    long first = timeIndex.entryCount() > 0 ? timeIndex.timestampAt(0) : TimeIndex.NO_TIMESTAMP;
+    firstAppendMs = first >= 0 ? first : nowMs;
+  }
+
+  // ---------------------------------------------------------------- loading (owner)
+
+  /**
+   * Owner: loads both index files and checks them against the segment, whose end offset is
+   * {@code nextOffsetIfKnown} (-1 for the last segment). Returns why they cannot be used (missing,
+   * malformed, pointing at the wrong bytes); then the caller rebuilds them from the log. On success
+   * of a closed segment the segment's state is set from them; the last segment still needs
+   * {@link #recoverTail(int)}.
+   */
+  Optional<String> loadIndexes(long nextOffsetIfKnown) throws IOException {
+    int size = sizeInBytes;
+    if (!offsetIndex.load(io)) {
+      return Optional.of(offsetIndex.file().getFileName() + " is missing");
+    }
+    if (!timeIndex.load(io)) {
+      return Optional.of(timeIndex.file().getFileName() + " is missing");
+    }
+    Optional<String> problem = offsetIndex.validate(size, nextOffsetIfKnown)
+        .or(() -> timeIndex.validate(size == 0, nextOffsetIfKnown));
+    if (problem.isPresent() || size == 0) {
+      return problem;
+    }
+    ByteBuffer header = ByteBuffer.allocate(HEADER_READ_BYTES);
+    OffsetPosition last = offsetIndex.lastEntry().orElseThrow();
+    TimestampOffset lastTime = timeIndex.lastEntry().orElseThrow();
+    try {
+      if (!readHeader(header, last.position(), size) || BatchHeader.baseOffset(header, 0) != last.offset()) {
+        return Optional.of(offsetIndex.file().getFileName() + " last entry (" + last.offset() + ", "
+            + last.position() + ") does not point at a batch with that base offset");
+      }
+      int position = translateOffset(lastTime.offset(), size, header);
+      if (position < 0 || BatchHeader.baseOffset(header, 0) != lastTime.offset()
+          || BatchHeader.maxTimestamp(header, 0) != lastTime.timestamp()) {
+        return Optional.of(timeIndex.file().getFileName() + " last entry (" + lastTime.timestamp() + ", "
+            + lastTime.offset() + ") does not match a batch with that base offset and max timestamp");
+      }
+    } catch (StorageException e) {
+      return Optional.of("checking the index files against the log: " + e.getMessage());
+    }
+    if (nextOffsetIfKnown >= 0) {
+      nextOffset = nextOffsetIfKnown;
+      maxTimestamp = lastTime.timestamp();
+      offsetOfMaxTimestamp = lastTime.offset();
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Owner: rebuilds the in-memory state of the batches from the last offset-index entry to
+   * {@code endPosition} by walking their headers (no CRC check), dropping index entries at or after
+   * that entry first and adding them back as an append would. Returns why the walk failed (a torn or
+   * non-dense batch before {@code endPosition}); the state is then incomplete and the caller must
+   * scan. On success {@link #sizeInBytes()} is {@code endPosition}.
+   */
+  Optional<String> recoverTail(int endPosition) throws IOException {
+    Optional<OffsetPosition> lastEntry = offsetIndex.lastEntry();
+    long fromOffset = lastEntry.map(OffsetPosition::offset).orElse(baseOffset);
+    int fromPosition = lastEntry.map(OffsetPosition::position).orElse(0);
+    offsetIndex.truncateTo(fromOffset);
+    timeIndex.truncateTo(fromOffset);
+    Optional<TimestampOffset> lastTime = timeIndex.lastEntry();
+    maxTimestamp = lastTime.map(TimestampOffset::timestamp).orElse(TimeIndex.NO_TIMESTAMP);
+    offsetOfMaxTimestamp = lastTime.map(TimestampOffset::offset).orElse(baseOffset);
+    bytesSinceLastIndexEntry = indexIntervalBytes;
+    nextOffset = fromOffset;
+    BatchScanner scanner = new BatchScanner(channel, fromPosition, endPosition,
+        BatchScanner.bufferBytesFor((long) endPosition - fromPosition), false);
+    long expected = fromOffset;
+    for (BatchScanner.Step step = scanner.next(); step != BatchScanner.Step.END; step = scanner.next()) {
+      if (step == BatchScanner.Step.INVALID) {
+        return Optional.of("batch at position " + scanner.position() + " of " + logFile + ": " + scanner.problem());
+      }
+      ByteBuffer buffer = scanner.buffer();
+      int at = scanner.batchStart();
+      long batchBase = BatchHeader.baseOffset(buffer, at);
+      if (batchBase != expected) {
+        return Optional.of("batch at position " + scanner.batchPosition() + " of " + logFile + ": baseOffset is "
+            + batchBase + ", expected " + expected + " (offsets must be dense)");
+      }
+      indexBatch(batchBase, BatchHeader.lastOffset(buffer, at), BatchHeader.maxTimestamp(buffer, at),
+          (int) scanner.batchPosition(), scanner.batchSize());
+      expected = BatchHeader.lastOffset(buffer, at) + 1;
+    }
+    sizeInBytes = endPosition;
+    return Optional.empty();
+  }
+
+  /**
+   * Owner: writes both index files (after a last time-index entry holding the segment's largest
+   * timestamp) and serves lookups from them from now on. They are fsynced by the next
+   * {@link #flush()}.
+   */
+  void sealIndexes() throws IOException {
+    if (!isEmpty()) {
+      timeIndex.maybeAppend(maxTimestamp, offsetOfMaxTimestamp);
+    }
+    offsetIndex.writeFile(io);
+    timeIndex.writeFile(io);
+  }
+
+  /** Owner: deletes both index files (stale after a rebuild of the active segment). */
+  void deleteIndexFiles() throws IOException {
+    offsetIndex.deleteFile();
+    timeIndex.deleteFile();
+  }
+
+  /**
+   * The position of the batch whose base offset is exactly {@code offset}.
+   *
+   * @throws InvalidInputException if no batch of this segment starts at {@code offset}
+   */
+  int ensureBatchBoundary(long offset) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER_READ_BYTES);
+    int position = offset < baseOffset ? -1 : translateOffset(offset, sizeInBytes, header);
+    if (position < 0 || BatchHeader.baseOffset(header, 0) != offset) {
+      throw new InvalidInputException("offset", offset, "must be the first offset of a batch of " + logFile
+          + (position < 0 ? " (the segment holds offsets " + baseOffset + " to " + (nextOffset - 1) + ")"
+          : " (the batch at position " + position + " starts at " + BatchHeader.baseOffset(header, 0) + ")"));
+    }
+    return position;
+  }
+
+  /**
+   * Owner: drops every batch at or after {@code offset}, which must be the base offset of a batch
+   * of this segment or its end offset, and rebuilds the index state for what remains. The caller
+   * deletes the now stale index files.
+   */
+  void truncateTo(long offset) throws IOException {
+    if (offset == nextOffset) {
+      return;
+    }
+    int position = ensureBatchBoundary(offset);
+    channel.truncate(position);
+    offsetIndex.truncateTo(offset);
+    timeIndex.truncateTo(offset);
+    Optional<String> problem = recoverTail(position);
+    if (problem.isPresent()) {
+      throw new StorageException("after truncating " + logFile + " to position " + position + ": " + problem.get());
+    }
+  }
+
+  // ---------------------------------------------------------------- reads (any thread)
+
+  /**
+   * Reads the 43 header bytes that header walks need of the batch at {@code position} into
+   * {@code header} (at index 0). Returns false if they do not fit below {@code limitBytes}.
+   */
+  boolean readHeader(ByteBuffer header, int position, int limitBytes) throws IOException {
+    if ((long) position + HEADER_READ_BYTES > limitBytes) {
+      return false;
+    }
+    header.clear();
+    readFully(header, position);
+    return true;
+  }
+
+  /**
+   * The position of the batch holding {@code offset} (its header is left in {@code header}), found
+   * from the offset index and a forward header walk below {@code limitBytes}; -1 if no batch below
+   * the limit holds it. A header that does not make sense throws {@link StorageException}.
+   */
+  int translateOffset(long offset, int limitBytes, ByteBuffer header) throws IOException {
+    int position = offsetIndex.floorPosition(offset);
+    while (position < limitBytes) {
+      if (!readHeader(header, position, limitBytes)) {
+        throw new StorageException("batch header at position " + position + " of " + logFile
+            + " runs past the segment's " + limitBytes + " bytes");
+      }
+      int size = batchSizeAt(header, position, limitBytes);
+      if (BatchHeader.lastOffset(header, 0) >= offset) {
+        return position;
+      }
+      position += size;
+    }
+    return -1;
+  }
+
+  /** Checks the length in {@code header} of the batch at {@code position} and returns the batch size. */
+  int batchSizeAt(ByteBuffer header, int position, int limitBytes) {
+    int length = BatchHeader.batchLength(header, 0);
+    long size = BatchHeader.LOG_OVERHEAD + (long) length;
+    if (length < BatchHeader.HEADER_SIZE - BatchHeader.LOG_OVERHEAD || position + size > limitBytes) {
+      throw new StorageException("batch at position " + position + " of " + logFile + " has batchLength " + length
+          + ", which does not fit the segment's " + limitBytes + " bytes");
+    }
+    return (int) size;
+  }
+
+  /** Reads {@code destination.remaining()} bytes at {@code position}; end of file is an error. */
+  void readFully(ByteBuffer destination, long position) throws IOException {
+    long at = position;
+    while (destination.hasRemaining()) {
+      int read = channel.read(destination, at);
+      if (read < 0) {
+        throw new StorageException("unexpected end of " + logFile + " at position " + at);
+      }
+      at += read;
+    }
+    destination.flip();
+  }
+
+  /**
+   * Position of the first batch below {@code limitBytes} whose max timestamp is at or after
+   * {@code timestamp} (its header is left in {@code header}), or -1 if there is none. Uses the
+   * time index to skip batches that cannot match, then walks headers.
+   */
+  int findBatchByTimestamp(long timestamp, int limitBytes, ByteBuffer header) throws IOException {
+    if (maxTimestamp < timestamp) {
+      return -1;
+    }
+    long fromOffset = timeIndex.floorOffset(timestamp);
+    int position = offsetIndex.floorPosition(fromOffset);
+    while (position < limitBytes) {
+      if (!readHeader(header, position, limitBytes)) {
+        throw new StorageException("batch header at position " + position + " of " + logFile
+            + " runs past the segment's " + limitBytes + " bytes");
+      }
+      int size = batchSizeAt(header, position, limitBytes);
+      if (BatchHeader.maxTimestamp(header, 0) >= timestamp) {
+        return position;
+      }
+      position += size;
+    }
+    return -1;
+  }
+
+  // ---------------------------------------------------------------- durability and lifecycle
+
+  /** Whether bytes or index files were written and not fsynced yet. */
+  boolean hasUnflushed() {
+    return sizeInBytes != flushedBytes || offsetIndex.fsyncPending() || timeIndex.fsyncPending();
+  }
+
+  /**
+   * Forces the log file if bytes were appended (or cut) since the last flush, and index files
+   * written since their last fsync. Returns true if index files were forced (their rename needs a
+   * directory fsync). A closed segment is skipped. Any thread.
+   */
+  boolean flush() throws IOException {
+    synchronized (lifecycleLock) {
+      if (closed) {
+        return false;
+      }
+      int size = sizeInBytes;
+      if (size != flushedBytes) {
+        channel.force(true);
+        flushedBytes = size;
+      }
+      boolean indexesPending = offsetIndex.fsyncPending() || timeIndex.fsyncPending();
+      offsetIndex.forceIfPending(io);
+      timeIndex.forceIfPending(io);
+      return indexesPending;
+    }
+  }
+
+  /** Marks the current size as durable (after the owner forced the file). */
+  void markFlushed() {
+    flushedBytes = sizeInBytes;
+  }
+
+  /** Marks the file as needing a force at the next flush (recovered bytes may not be durable yet). */
+  void markUnflushed() {
+    flushedBytes = -1;
+  }
+
+  /** Closes the file. Idempotent. */
+  void close() throws IOException {
+    synchronized (lifecycleLock) {
+      if (!closed) {
+        closed = true;
+        channel.close();
+      }
+    }
+  }
+
+  /** Whether {@link #close()} or {@link #closeAndDelete()} ran. */
+  boolean isClosed() {
+    synchronized (lifecycleLock) {
+      return closed;
+    }
+  }
+
+  /** Closes the file and deletes the segment's {@code .log}, {@code .index} and {@code .timeindex}. */
+  void closeAndDelete() throws IOException {
+    close();
+    Files.deleteIfExists(offsetIndex.file());
+    Files.deleteIfExists(timeIndex.file());
+    Files.deleteIfExists(logFile);
+  }
+
+  @Override
+  public String toString() {
+    return "LogSegment[" + logFile + ", offsets " + baseOffset + ".." + nextOffset + ", " + sizeInBytes + " bytes]";
+  }
+}

@@ -1,0 +1,815 @@
+package io.cairn.eventstore.internal.log;
+
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.PartitionReadOnlyException;
+import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.StoreClosedException;
+import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.record.BatchHeader;
+import io.cairn.eventstore.internal.record.RecordBatchReader;
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The log of one partition: an ordered list of {@link LogSegment}s in one directory, holding record
+ * batches v2 with dense offsets from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
+ * File names and formats are described in {@link SegmentFiles}.
+ *
+ * <p>Invariants: segment {@code k + 1} starts at the end offset of segment {@code k}; only the last
+ * (active) segment is appended to; every append is one whole batch whose base offset is the log end
+ * offset; nothing below the persisted recovery point is ever truncated by recovery.
+ *
+ * <p>Threads:
+ * <ul>
+ *   <li>One owner thread MUST do all mutations: {@link #append}, {@link #truncateTo},
+ *       {@link #applyRetention} and {@link #close}. They take no locks on the hot path.</li>
+ *   <li>{@link #flush()} and {@link #checkpointRecoveryPoint(long)} MAY run on another thread (the
+ *       fsync thread) concurrently with appends.</li>
+ *   <li>Reads ({@link #readBatches}, {@link #readBatchAt}, {@link #offsetForTimestamp},
+ *       {@link #scan}) MAY run on any thread concurrently with appends and see a prefix of the log:
+ *       the owner writes bytes and index entries before it publishes the new end (volatile). Reads
+ *       concurrent with {@link #truncateTo} may fail with {@link StorageException} or return bytes
+ *       that are being removed; reads concurrent with retention may start at the new log start.</li>
+ * </ul>
+ *
+ * <p>Failures: an I/O error while appending cuts the segment back and throws
+ * {@link StorageException} (the log stays usable); if cutting back fails too, or any fsync fails,
+ * the log is failed: {@link #failure()} is set and every later append or flush throws
+ * {@link PartitionReadOnlyException}, while reads keep working.
+ */
+public final class PartitionLog implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
+  /** How often a read retries after the segment it used was deleted by retention or truncation. */
+  private static final int READ_ATTEMPTS = 3;
+
+  private final Path dir;
+  private final String name;
+  private final TopicConfig config;
+  private final StorageIo io;
+  private final LongSupplier clockMs;
+  private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+  private final AtomicBoolean dirNeedsFsync = new AtomicBoolean();
+  private final Object flushLock = new Object();
+  private final Object checkpointLock = new Object();
+
+  private volatile LogSegment active;
+  private volatile long logStartOffset;
+  private volatile long logEndOffset;
+  private volatile long flushedOffset;
+  private volatile long recoveryPoint;
+  private volatile Throwable failure;
+  private volatile boolean closed;
+  private RecoveryReport recoveryReport;
+
+  private PartitionLog(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs) {
+    this.dir = dir;
+    this.name = String.valueOf(dir.getFileName());
+    this.config = config;
+    this.io = io;
+    this.clockMs = clockMs;
+  }
+
+  /**
+   * Opens the partition log in {@code dir}, creating the directory and a first empty segment if
+   * they do not exist, and recovers it:
+   * <ul>
+   *   <li>With a clean-shutdown marker whose log end offset matches: nothing is scanned; index files
+   *       are loaded and checked (a missing or invalid one is rebuilt from its segment).</li>
+   *   <li>Otherwise every batch from the start of the segment holding the offset just below the
+   *       recovery point is read and CRC-checked and the indexes of those segments are rebuilt. The
+   *       first batch at or above the recovery point that is torn, fails its CRC or magic, or breaks
+   *       dense offsets truncates the log there (later segments are deleted). Such a batch below the
+   *       recovery point throws {@link StorageException} naming file, position and reason, and no
+   *       file is modified.</li>
+   * </ul>
+   * The marker is deleted (and the directory fsynced) before this returns.
+   *
+   * @param clockMs wall clock in milliseconds, used for segment age ({@code segment.ms})
+   * @throws StorageException if the log cannot be read or is corrupt below its recovery point
+   */
+  public static PartitionLog open(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs) {
+    long startedNanos = System.nanoTime();
+    PartitionLog log = new PartitionLog(dir, new TopicConfig(config), io, clockMs);
+    try {
+      LogLoader.Loaded loaded = new LogLoader(dir, log.name, log.config, io, clockMs, log.segments).load(startedNanos);
+      log.active = log.segments.lastEntry().getValue();
+      log.logStartOffset = log.segments.firstKey();
+      log.logEndOffset = log.active.nextOffset();
+      log.recoveryPoint = loaded.recoveryPoint();
+      log.flushedOffset = loaded.flushedOffset();
+      log.recoveryReport = loaded.report();
+      return log;
+    } catch (IOException e) {
+      log.closeSegmentsQuietly();
+      throw new StorageException("cannot open partition log " + dir + ": " + e, e);
+    } catch (RuntimeException e) {
+      log.closeSegmentsQuietly();
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- state
+
+  /** The partition directory. */
+  public Path dir() {
+    return dir;
+  }
+
+  /** The first offset still stored. */
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  /** The offset the next appended batch must start with. */
+  public long logEndOffset() {
+    return logEndOffset;
+  }
+
+  /** The log end offset covered by the last successful {@link #flush()} (or recovery). */
+  public long flushedOffset() {
+    return flushedOffset;
+  }
+
+  /** The recovery point last persisted. */
+  public long recoveryPoint() {
+    return recoveryPoint;
+  }
+
+  /** Bytes of all segments' {@code .log} files. */
+  public long sizeInBytes() {
+    long total = 0;
+    for (LogSegment segment : segments.values()) {
+      total += segment.sizeInBytes();
+    }
+    return total;
+  }
+
+  /** Number of segments, including the active one. */
+  public int segmentCount() {
+    return segments.size();
+  }
+
+  /** Base offsets of the segments, ascending. */
+  public long[] segmentBaseOffsets() {
+    return segments.keySet().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** What the open did to recover the log. */
+  public RecoveryReport recoveryReport() {
+    return recoveryReport;
+  }
+
+  /** The failure that made the log read-only, if any. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  // ---------------------------------------------------------------- appends (owner thread)
+
+  /**
+   * Appends one whole record batch v2 (the bytes from {@code batch}'s position to its limit; the
+   * position is not changed) whose base offset MUST equal {@link #logEndOffset()}. Rolls first to a
+   * new segment when the active one would exceed {@code segment.bytes}, is older than
+   * {@code segment.ms} (from its first append) or its relative offsets would overflow. The batch's
+   * CRC is not checked here: batches from outside must be validated by the caller.
+   *
+   * @throws InvalidInputException if the buffer is not exactly one batch header-wise, is larger than
+   *     {@code max.message.bytes}, or starts at the wrong offset; nothing is written
+   * @throws StorageException if writing failed; the segment was cut back and the log is unchanged
+   *     (or, if cutting back failed, the log is now read-only)
+   * @throws PartitionReadOnlyException if an earlier failure made the log read-only
+   */
+  public LogAppendInfo append(ByteBuffer batch) {
+    ensureWritable();
+    int at = batch.position();
+    int size = batch.remaining();
+    ensureAppendable(batch, at, size);
+    long baseOffset = BatchHeader.baseOffset(batch, at);
+    long lastOffset = BatchHeader.lastOffset(batch, at);
+    long nowMs = clockMs.getAsLong();
+    LogSegment segment = maybeRoll(size, lastOffset, nowMs);
+    int position = segment.sizeInBytes();
+    try {
+      segment.append(batch, baseOffset, lastOffset, BatchHeader.maxTimestamp(batch, at), nowMs);
+    } catch (IOException e) {
+      throw restoreAfterFailedAppend(segment, position, baseOffset, size, e);
+    }
+    logEndOffset = lastOffset + 1;
+    return new LogAppendInfo(baseOffset, lastOffset, segment.baseOffset(), position, size);
+  }
+
+  private void ensureAppendable(ByteBuffer batch, int at, int size) {
+    if (size < BatchHeader.HEADER_SIZE) {
+      throw new InvalidInputException("batch", size + " bytes", "must be a whole record batch v2 of at least "
+          + BatchHeader.HEADER_SIZE + " bytes");
+    }
+    byte magic = BatchHeader.magic(batch, at);
+    if (magic != BatchHeader.MAGIC_V2) {
+      throw new InvalidInputException("batch.magic", magic, "must be " + BatchHeader.MAGIC_V2 + " (record batch v2)");
+    }
+    int length = BatchHeader.batchLength(batch, at);
+    if (BatchHeader.LOG_OVERHEAD + (long) length != size) {
+      throw new InvalidInputException("batch.batchLength", length, "must make the batch exactly the " + size
+          + " bytes given (" + BatchHeader.LOG_OVERHEAD + " + batchLength)");
+    }
+    if (size > config.maxMessageBytes()) {
+      throw new InvalidInputException("batch size", size, "must be at most " + TopicConfig.MAX_MESSAGE_BYTES
+          + " = " + config.maxMessageBytes());
+    }
+    long baseOffset = BatchHeader.baseOffset(batch, at);
+    if (baseOffset != logEndOffset) {
+      throw new InvalidInputException("batch.baseOffset", baseOffset, "must equal the log end offset "
+          + logEndOffset + " of " + name);
+    }
+    int lastOffsetDelta = BatchHeader.lastOffsetDelta(batch, at);
+    if (lastOffsetDelta < 0 || BatchHeader.recordsCount(batch, at) < 0) {
+      throw new InvalidInputException("batch.lastOffsetDelta", lastOffsetDelta, "must be >= 0 with recordsCount >= 0");
+    }
+  }
+
+  private StorageException restoreAfterFailedAppend(LogSegment segment, int position, long baseOffset, int size,
+                                                    IOException cause) {
+    String what = "append of the batch at offset " + baseOffset + " (" + size + " bytes) to " + segment.logFile()
+        + " at position " + position;
+    try {
+      segment.truncateFileTo(position);
+    } catch (IOException restoreFailure) {
+      cause.addSuppressed(restoreFailure);
+      fail(cause);
+      return new StorageException(what + " failed (" + cause.getMessage() + ") and cutting the file back to "
+          + position + " bytes failed too (" + restoreFailure.getMessage() + "); partition " + name
+          + " is now read-only", cause);
+    }
+    LOG.warn("{} failed: {}; the segment was cut back to {} bytes", what, cause.toString(), position);
+    return new StorageException(what + " failed: " + cause.getMessage() + "; the segment was cut back to "
+        + position + " bytes and the log is unchanged", cause);
+  }
+
+  private LogSegment maybeRoll(int batchBytes, long lastOffset, long nowMs) {
+    LogSegment segment = active;
+    if (segment.isEmpty()) {
+      return segment;
+    }
+    boolean full = (long) segment.sizeInBytes() + batchBytes > config.segmentBytes();
+    boolean old = nowMs - segment.firstAppendMs() >= config.segmentMs();
+    boolean offsetsFull = lastOffset - segment.baseOffset() > Integer.MAX_VALUE;
+    if (!full && !old && !offsetsFull) {
+      return segment;
+    }
+    return roll(segment, full ? "size" : old ? "age" : "offset range");
+  }
+
+  private LogSegment roll(LogSegment current, String reason) {
+    long newBase = logEndOffset;
+    LogSegment next;
+    try {
+      next = LogSegment.create(dir, newBase, io, config.indexIntervalBytes());
+    } catch (IOException e) {
+      throw new StorageException("rolling " + name + ": cannot create " + SegmentFiles.logFile(dir, newBase) + ": "
+          + e.getMessage() + "; the log is unchanged", e);
+    }
+    try {
+      current.sealIndexes();
+    } catch (IOException e) {
+      try {
+        next.closeAndDelete();
+      } catch (IOException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      throw new StorageException("rolling " + name + ": cannot write the index files of " + current.logFile() + ": "
+          + e.getMessage() + "; the log is unchanged", e);
+    }
+    segments.put(newBase, next);
+    dirNeedsFsync.set(true);
+    active = next;
+    LOG.debug("{}: rolled to segment {} ({})", name, newBase, reason);
+    return next;
+  }
+
+  // ---------------------------------------------------------------- durability (fsync thread)
+
+  /**
+   * Forces every segment with unflushed bytes, every index file written since its last fsync, and
+   * the directory after a segment file was created or renamed. Returns the log end offset read
+   * before forcing: every batch below it is durable when this returns. Safe to call from another
+   * thread concurrently with appends.
+   *
+   * @throws StorageException if an fsync failed; the log is then read-only, never retried as if
+   *     nothing happened
+   * @throws PartitionReadOnlyException if the log already failed
+   */
+  public long flush() {
+    synchronized (flushLock) {
+      ensureFlushable();
+      long end = logEndOffset;
+      boolean dirDirty = dirNeedsFsync.getAndSet(false);
+      try {
+        for (LogSegment segment : segments.values()) {
+          if (segment.hasUnflushed() && segment.flush()) {
+            dirDirty = true;
+          }
+        }
+        if (dirDirty) {
+          SegmentFiles.fsyncDirectory(io, dir);
+        }
+      } catch (IOException e) {
+        fail(e);
+        throw new StorageException("fsync of partition " + name + " (" + dir + ") failed: " + e.getMessage()
+            + "; the partition is now read-only, writes after offset " + flushedOffset + " are not known to be durable",
+            e);
+      }
+      if (end > flushedOffset) {
+        flushedOffset = end;
+      }
+      return end;
+    }
+  }
+
+  /**
+   * Persists {@code offset} as the recovery point, capped at {@link #flushedOffset()} so that it
+   * never claims more than was fsynced; does nothing if that is not above the stored one (cheap to
+   * call every second). Written atomically: temp file, fsync, rename, directory fsync.
+   *
+   * @throws StorageException if writing failed (the old recovery point still holds) or an fsync
+   *     failed (the log is then read-only)
+   */
+  public void checkpointRecoveryPoint(long offset) {
+    synchronized (checkpointLock) {
+      ensureFlushable();
+      long point = Math.min(offset, flushedOffset);
+      if (point > recoveryPoint) {
+        writeRecoveryPoint(point);
+      }
+    }
+  }
+
+  private void writeRecoveryPoint(long point) {
+    try {
+      RecoveryPointFile.writeTemp(io, dir, point);
+    } catch (IOException e) {
+      throw new StorageException("writing the recovery point " + point + " of " + name + " to "
+          + SegmentFiles.tempFile(RecoveryPointFile.path(dir)) + " failed: " + e.getMessage()
+          + "; the recovery point stays " + recoveryPoint, e);
+    }
+    try {
+      RecoveryPointFile.commitTemp(io, dir);
+    } catch (IOException e) {
+      fail(e);
+      throw new StorageException("fsync or rename of " + RecoveryPointFile.path(dir) + " failed: " + e.getMessage()
+          + "; partition " + name + " is now read-only", e);
+    }
+    recoveryPoint = point;
+  }
+
+  // ---------------------------------------------------------------- reads (any thread)
+
+  /**
+   * Whole batches starting with the one holding {@code fromOffset} (or the first batch if it is
+   * below the log start offset), about {@code maxBytes} at most but at least one batch if one lies
+   * entirely below {@code maxOffsetExclusive}, and none reaching {@code maxOffsetExclusive}. The
+   * result (position 0, limit = bytes) may stop at a segment end before {@code maxBytes}; read on
+   * from the offset after its last batch. Empty if nothing is there.
+   *
+   * @throws InvalidInputException if {@code fromOffset} is past the log end or {@code maxBytes} is negative
+   */
+  public ByteBuffer readBatches(long fromOffset, int maxBytes, long maxOffsetExclusive) {
+    ensureReadable();
+    if (maxBytes < 0) {
+      throw new InvalidInputException("maxBytes", maxBytes, "must be >= 0");
+    }
+    long end = Math.min(logEndOffset, maxOffsetExclusive);
+    ensureNotPastEnd("fromOffset", fromOffset);
+    for (int attempt = 1; ; attempt++) {
+      long start = Math.max(fromOffset, logStartOffset);
+      if (start >= end) {
+        return ByteBuffer.allocate(0);
+      }
+      Map.Entry<Long, LogSegment> entry = segments.floorEntry(start);
+      if (entry == null) {
+        if (attempt < READ_ATTEMPTS) {
+          continue;
+        }
+        throw new StorageException("no segment of " + name + " holds offset " + start);
+      }
+      LogSegment segment = entry.getValue();
+      try {
+        return readFromSegment(segment, start, maxBytes, end);
+      } catch (IOException e) {
+        handleReadFailure(segment, e, attempt);
+      }
+    }
+  }
+
+  private ByteBuffer readFromSegment(LogSegment segment, long startOffset, int maxBytes, long endOffsetExclusive)
+      throws IOException {
+    int limit = segment.sizeInBytes();
+    ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
+    int position = segment.translateOffset(startOffset, limit, header);
+    if (position < 0 || BatchHeader.lastOffset(header, 0) >= endOffsetExclusive) {
+      return ByteBuffer.allocate(0);
+    }
+    int firstBatchBytes = segment.batchSizeAt(header, position, limit);
+    int wanted = (int) Math.min(Math.max(maxBytes, firstBatchBytes), (long) limit - position);
+    ByteBuffer result = ByteBuffer.allocate(wanted);
+    segment.readFully(result, position);
+    int keep = 0;
+    while (result.limit() - keep >= BatchHeader.HEADER_SIZE) {
+      int length = BatchHeader.batchLength(result, keep);
+      if (length < BatchHeader.HEADER_SIZE - BatchHeader.LOG_OVERHEAD) {
+        throw new StorageException("batch at position " + (position + keep) + " of " + segment.logFile()
+            + " has batchLength " + length + ", smaller than the header");
+      }
+      long batchBytes = BatchHeader.LOG_OVERHEAD + (long) length;
+      if (keep + batchBytes > result.limit() || BatchHeader.lastOffset(result, keep) >= endOffsetExclusive) {
+        break;
+      }
+      keep += (int) batchBytes;
+    }
+    result.limit(keep);
+    return result;
+  }
+
+  /**
+   * Exactly the batch at {@code positionInSegment} of the segment holding {@code baseOffset}, whose
+   * base offset MUST be {@code baseOffset} (as recorded by {@link LogAppendInfo} or a stream index).
+   *
+   * @throws InvalidInputException if {@code baseOffset} is not in [log start, log end)
+   * @throws StorageException if no batch with that base offset starts there
+   */
+  public ByteBuffer readBatchAt(long baseOffset, int positionInSegment) {
+    ensureReadable();
+    for (int attempt = 1; ; attempt++) {
+      long start = logStartOffset;
+      long end = logEndOffset;
+      if (baseOffset < start || baseOffset >= end) {
+        throw new InvalidInputException("baseOffset", baseOffset, "must be in [" + start + ", " + end
+            + "), the stored offsets of " + name);
+      }
+      Map.Entry<Long, LogSegment> entry = segments.floorEntry(baseOffset);
+      if (entry == null) {
+        if (attempt < READ_ATTEMPTS) {
+          continue;
+        }
+        throw new StorageException("no segment of " + name + " holds offset " + baseOffset);
+      }
+      LogSegment segment = entry.getValue();
+      try {
+        return readOneBatch(segment, baseOffset, positionInSegment);
+      } catch (IOException e) {
+        handleReadFailure(segment, e, attempt);
+      }
+    }
+  }
+
+  private ByteBuffer readOneBatch(LogSegment segment, long baseOffset, int position) throws IOException {
+    int limit = segment.sizeInBytes();
+    ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
+    if (position < 0 || !segment.readHeader(header, position, limit)) {
+      throw new StorageException("no batch header fits at position " + position + " of " + segment.logFile()
+          + ", which holds " + limit + " bytes");
+    }
+    long found = BatchHeader.baseOffset(header, 0);
+    if (found != baseOffset) {
+      throw new StorageException("batch at position " + position + " of " + segment.logFile() + " has baseOffset "
+          + found + ", expected " + baseOffset);
+    }
+    ByteBuffer batch = ByteBuffer.allocate(segment.batchSizeAt(header, position, limit));
+    segment.readFully(batch, position);
+    return batch;
+  }
+
+  /**
+   * The offset of the first record whose timestamp is at or after {@code timestampMs}, or the log
+   * end offset if there is none. The time index narrows the search to one batch (the first whose
+   * max timestamp qualifies), whose records are then decoded.
+   */
+  public long offsetForTimestamp(long timestampMs) {
+    ensureReadable();
+    long end = logEndOffset;
+    ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
+    for (LogSegment segment : segments.values()) {
+      if (segment.baseOffset() >= end) {
+        break;
+      }
+      try {
+        int limit = segment.sizeInBytes();
+        int position = segment.findBatchByTimestamp(timestampMs, limit, header);
+        if (position >= 0) {
+          if (BatchHeader.baseOffset(header, 0) >= end) {
+            break;
+          }
+          return Math.min(firstRecordAtOrAfter(segment, position, limit, header, timestampMs), end);
+        }
+      } catch (ClosedChannelException e) {
+        if (closed) {
+          throw new StoreClosedException("partition log " + name);
+        }
+        // deleted by retention meanwhile: its offsets are gone, the next segment answers
+      } catch (IOException e) {
+        throw new StorageException("reading " + segment.logFile() + " failed: " + e, e);
+      }
+    }
+    return end;
+  }
+
+  private static long firstRecordAtOrAfter(LogSegment segment, int position, int limit, ByteBuffer header,
+                                           long timestampMs) throws IOException {
+    long baseOffset = BatchHeader.baseOffset(header, 0);
+    if ((BatchHeader.attributes(header, 0) & BatchHeader.TIMESTAMP_TYPE_MASK) != 0) {
+      return baseOffset; // log append time: every record has the batch's max timestamp
+    }
+    ByteBuffer batch = ByteBuffer.allocate(segment.batchSizeAt(header, position, limit));
+    segment.readFully(batch, position);
+    try (RecordBatchReader reader = new RecordBatchReader()) {
+      reader.reset(batch, 0, false, segment.logFile().toString(), position);
+      while (reader.next()) {
+        if (reader.timestampMs() >= timestampMs) {
+          return reader.offset();
+        }
+      }
+    }
+    return baseOffset;
+  }
+
+  /**
+   * Visits every batch from the one holding {@code fromOffset} (or the log start) up to the log end
+   * offset read at the start, in order, until the visitor returns false. Headers are checked, CRCs
+   * are not (recovery did). For rebuilding other indexes at open; any thread.
+   */
+  public void scan(long fromOffset, BatchVisitor visitor) {
+    ensureReadable();
+    ensureNotPastEnd("fromOffset", fromOffset);
+    long end = logEndOffset;
+    long start = Math.max(fromOffset, logStartOffset);
+    if (start >= end) {
+      return;
+    }
+    Long firstKey = segments.floorKey(start);
+    ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
+    for (LogSegment segment : segments.tailMap(firstKey == null ? start : firstKey, true).values()) {
+      if (segment.baseOffset() >= end) {
+        return;
+      }
+      try {
+        if (!scanSegmentForVisitor(segment, start, end, header, visitor)) {
+          return;
+        }
+      } catch (ClosedChannelException e) {
+        if (closed) {
+          throw new StoreClosedException("partition log " + name);
+        }
+        throw new StorageException("segment " + segment.logFile() + " was deleted while being scanned", e);
+      } catch (IOException e) {
+        throw new StorageException("scanning " + segment.logFile() + " failed: " + e, e);
+      }
+    }
+  }
+
+  private boolean scanSegmentForVisitor(LogSegment segment, long start, long end, ByteBuffer header,
+                                        BatchVisitor visitor) throws IOException {
+    int limit = segment.sizeInBytes();
+    int from = segment.baseOffset() < start ? segment.translateOffset(start, limit, header) : 0;
+    if (from < 0) {
+      return true;
+    }
+    BatchScanner scanner = new BatchScanner(segment.channel(), from, limit, BatchScanner.bufferBytesFor(limit - from),
+        false);
+    for (BatchScanner.Step step = scanner.next(); step != BatchScanner.Step.END; step = scanner.next()) {
+      if (step == BatchScanner.Step.INVALID) {
+        throw new StorageException("batch at position " + scanner.position() + " of " + segment.logFile() + ": "
+            + scanner.problem());
+      }
+      if (BatchHeader.baseOffset(scanner.buffer(), scanner.batchStart()) >= end) {
+        return false;
+      }
+      if (!visitor.visit(scanner.currentBatchView(), segment.baseOffset(), (int) scanner.batchPosition())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void handleReadFailure(LogSegment segment, IOException e, int attempt) {
+    if (closed) {
+      throw new StoreClosedException("partition log " + name);
+    }
+    if (e instanceof ClosedChannelException && segment.isClosed() && attempt < READ_ATTEMPTS) {
+      return;
+    }
+    throw new StorageException("reading " + segment.logFile() + " failed: " + e, e);
+  }
+
+  // ---------------------------------------------------------------- truncation and retention (owner thread)
+
+  /**
+   * Drops every batch at and after {@code offset}, which MUST be the base offset of a stored batch
+   * (or the log end offset: nothing to do). Segments after it are deleted; the recovery point is
+   * lowered first when it lies above {@code offset}; the result is fsynced before this returns.
+   *
+   * @throws InvalidInputException if {@code offset} is outside the log or not a batch boundary;
+   *     nothing is changed
+   */
+  public void truncateTo(long offset) {
+    ensureWritable();
+    if (offset == logEndOffset) {
+      return;
+    }
+    if (offset < logStartOffset || offset > logEndOffset) {
+      throw new InvalidInputException("offset", offset, "must be between the log start offset " + logStartOffset
+          + " and the log end offset " + logEndOffset + " of " + name);
+    }
+    synchronized (flushLock) {
+      synchronized (checkpointLock) {
+        LogSegment target = segments.floorEntry(offset).getValue();
+        try {
+          target.ensureBatchBoundary(offset);
+          if (recoveryPoint > offset) {
+            writeRecoveryPoint(offset);
+          }
+          if (flushedOffset > offset) {
+            flushedOffset = offset;
+          }
+          for (LogSegment later : new ArrayList<>(segments.tailMap(offset, false).values())) {
+            segments.remove(later.baseOffset());
+            later.closeAndDelete();
+          }
+          target.truncateTo(offset);
+          target.deleteIndexFiles();
+          active = target;
+          logEndOffset = offset;
+          target.initFirstAppendMs(clockMs.getAsLong());
+          target.channel().force(true);
+          target.markFlushed();
+          SegmentFiles.fsyncDirectory(io, dir);
+        } catch (IOException e) {
+          fail(e);
+          throw new StorageException("truncating " + name + " to offset " + offset + " failed: " + e.getMessage()
+              + "; the partition is now read-only", e);
+        }
+      }
+    }
+    LOG.info("{}: truncated to offset {}", name, offset);
+  }
+
+  /**
+   * Deletes whole closed segments from the start of the log (never the active one) while the oldest
+   * is expired or the log is too big: expired = its largest batch timestamp (or, without
+   * timestamps, its file's modification time) is more than {@code retentionMs} before
+   * {@code nowMs}; too big = the log minus that segment still holds at least {@code retentionBytes}
+   * (Kafka's rule, so the log never shrinks below the limit). -1 disables either check. Advances the
+   * log start offset before deleting files.
+   */
+  public RetentionResult applyRetention(long retentionMs, long retentionBytes, long nowMs) {
+    ensureReadable();
+    if (retentionMs < -1) {
+      throw new InvalidInputException(TopicConfig.RETENTION_MS, retentionMs, "must be -1 (no limit) or at least 0");
+    }
+    if (retentionBytes < -1) {
+      throw new InvalidInputException(TopicConfig.RETENTION_BYTES, retentionBytes,
+          "must be -1 (no limit) or at least 0");
+    }
+    List<Long> deleted = new ArrayList<>();
+    long total = sizeInBytes();
+    long bytesDeleted = 0;
+    while (true) {
+      Map.Entry<Long, LogSegment> first = segments.firstEntry();
+      LogSegment segment = first.getValue();
+      if (segment == active) {
+        break;
+      }
+      boolean expired = retentionMs >= 0 && nowMs - newestTimestampMs(segment) > retentionMs;
+      boolean tooBig = retentionBytes >= 0 && total - segment.sizeInBytes() >= retentionBytes;
+      if (!expired && !tooBig) {
+        break;
+      }
+      logStartOffset = segments.higherKey(first.getKey());
+      segments.remove(first.getKey());
+      try {
+        segment.closeAndDelete();
+      } catch (IOException e) {
+        LOG.warn("{}: deleting segment files of {} failed: {}", name, segment.logFile(), e.toString());
+      }
+      deleted.add(segment.baseOffset());
+      total -= segment.sizeInBytes();
+      bytesDeleted += segment.sizeInBytes();
+    }
+    if (!deleted.isEmpty()) {
+      LOG.info("{}: retention deleted segments {} ({} bytes); log start offset is now {}", name, deleted,
+          bytesDeleted, logStartOffset);
+    }
+    return new RetentionResult(deleted, logStartOffset, bytesDeleted);
+  }
+
+  private long newestTimestampMs(LogSegment segment) {
+    long newest = segment.maxTimestamp();
+    if (newest >= 0) {
+      return newest;
+    }
+    try {
+      return Files.getLastModifiedTime(segment.logFile()).toMillis();
+    } catch (IOException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  // ---------------------------------------------------------------- close (owner thread)
+
+  /**
+   * Writes the active segment's index files, flushes, persists the recovery point at the log end,
+   * writes the clean-shutdown marker (fsynced) and closes every file. A failed log only closes its
+   * files (no marker: the next open recovers). Idempotent.
+   *
+   * @throws StorageException if a write or fsync failed; the files are closed anyway and the next
+   *     open recovers as after a crash
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    try {
+      if (failure == null) {
+        active.sealIndexes();
+        long end = flush();
+        synchronized (checkpointLock) {
+          if (end > recoveryPoint) {
+            writeRecoveryPoint(end);
+          }
+        }
+        CleanShutdownMarker.write(io, dir, end);
+      }
+    } catch (IOException e) {
+      throw new StorageException("closing partition log " + name + " cleanly failed: " + e.getMessage()
+          + "; the next open recovers it as after a crash", e);
+    } finally {
+      closed = true;
+      closeSegmentsQuietly();
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private void ensureWritable() {
+    if (closed) {
+      throw new StoreClosedException("partition log " + name);
+    }
+    Throwable cause = failure;
+    if (cause != null) {
+      throw new PartitionReadOnlyException(name, cause);
+    }
+  }
+
+  private void ensureFlushable() {
+    ensureWritable();
+  }
+
+  private void ensureReadable() {
+    if (closed) {
+      throw new StoreClosedException("partition log " + name);
+    }
+  }
+
+  private void ensureNotPastEnd(String field, long offset) {
+    long end = logEndOffset;
+    if (offset > end) {
+      throw new InvalidInputException(field, offset, "must be at most the log end offset " + end + " of " + name);
+    }
+  }
+
+  private synchronized void fail(Throwable cause) {
+    if (failure == null) {
+      failure = cause;
+      LOG.error("partition {} ({}) is now read-only after a storage failure", name, dir, cause);
+    }
+  }
+
+  private void closeSegmentsQuietly() {
+    for (LogSegment segment : segments.values()) {
+      try {
+        segment.close();
+      } catch (IOException e) {
+        LOG.warn("{}: closing {} failed: {}", name, segment.logFile(), e.toString());
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "PartitionLog[" + dir + ", offsets " + logStartOffset + ".." + logEndOffset + ", " + segments.size()
+        + " segment(s)]";
+  }
+}

@@ -1,0 +1,166 @@
+package io.cairn.eventstore.internal.log;
+
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.OptionalLong;
+
+/**
+ * Names and small durable-file helpers of a partition directory. A partition directory
+ * {@code <topic>-<partition>/} holds, per segment, files named by the segment's base offset as 20
+ * zero-padded decimal digits (so {@code ls} sorts them by offset):
+ *
+ * <pre>
+ * 00000000000000000000.log        record batches (Kafka record batch v2)
+ * 00000000000000000000.index      sparse offset index   ({@link OffsetIndex})
+ * 00000000000000000000.timeindex  sparse time index     ({@link TimeIndex})
+ * recovery-point                  offset up to which the log was fsynced ({@link RecoveryPointFile})
+ * clean-shutdown                  marker written last by a clean close ({@link CleanShutdownMarker})
+ * </pre>
+ *
+ * Other files in the directory ({@code .streams}, producer-state snapshots) belong to other
+ * components and are never touched here. Stateless and thread-safe.
+ */
+public final class SegmentFiles {
+
+  public static final String LOG_SUFFIX = ".log";
+  public static final String OFFSET_INDEX_SUFFIX = ".index";
+  public static final String TIME_INDEX_SUFFIX = ".timeindex";
+  /** Suffix of a file being written before it is renamed into place. */
+  public static final String TEMP_SUFFIX = ".tmp";
+  public static final String RECOVERY_POINT_FILE = "recovery-point";
+  public static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown";
+  /** Digits of a segment file's base offset: enough for every non-negative long. */
+  public static final int BASE_OFFSET_DIGITS = 20;
+  /** Separator between topic name and partition number in a partition directory name. */
+  public static final char PARTITION_SEPARATOR = '-';
+
+  private SegmentFiles() {
+  }
+
+  /** The 20-digit zero-padded file name stem of a segment, e.g. {@code 00000000000000000042}. */
+  public static String fileStem(long baseOffset) {
+    if (baseOffset < 0) {
+      throw new IllegalArgumentException("segment base offset must be >= 0, was " + baseOffset);
+    }
+    String digits = Long.toString(baseOffset);
+    char[] stem = new char[BASE_OFFSET_DIGITS];
+    Arrays.fill(stem, 0, BASE_OFFSET_DIGITS - digits.length(), '0');
+    digits.getChars(0, digits.length(), stem, BASE_OFFSET_DIGITS - digits.length());
+    return new String(stem);
+  }
+
+  /** The {@code .log} file of the segment starting at {@code baseOffset}. */
+  public static Path logFile(Path partitionDir, long baseOffset) {
+    return partitionDir.resolve(fileStem(baseOffset) + LOG_SUFFIX);
+  }
+
+  /** The {@code .index} file of the segment starting at {@code baseOffset}. */
+  public static Path offsetIndexFile(Path partitionDir, long baseOffset) {
+    return partitionDir.resolve(fileStem(baseOffset) + OFFSET_INDEX_SUFFIX);
+  }
+
+  /** The {@code .timeindex} file of the segment starting at {@code baseOffset}. */
+  public static Path timeIndexFile(Path partitionDir, long baseOffset) {
+    return partitionDir.resolve(fileStem(baseOffset) + TIME_INDEX_SUFFIX);
+  }
+
+  /** The partition directory name {@code <topic>-<partition>}. */
+  public static String partitionDirName(String topic, int partition) {
+    return topic + PARTITION_SEPARATOR + partition;
+  }
+
+  /**
+   * The base offset encoded in {@code fileName} if it is exactly 20 decimal digits followed by
+   * {@code suffix}; empty otherwise.
+   */
+  public static OptionalLong parseBaseOffset(String fileName, String suffix) {
+    if (fileName.length() != BASE_OFFSET_DIGITS + suffix.length() || !fileName.endsWith(suffix)) {
+      return OptionalLong.empty();
+    }
+    long value = 0;
+    for (int i = 0; i < BASE_OFFSET_DIGITS; i++) {
+      char c = fileName.charAt(i);
+      if (c < '0' || c > '9') {
+        return OptionalLong.empty();
+      }
+      long next = value * 10 + (c - '0');
+      if (next < value) {
+        return OptionalLong.empty();
+      }
+      value = next;
+    }
+    return OptionalLong.of(value);
+  }
+
+  /** Base offsets of the files in {@code partitionDir} ending with {@code suffix}, ascending. */
+  public static long[] listBaseOffsets(Path partitionDir, String suffix) throws IOException {
+    long[] found = new long[16];
+    int count = 0;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(partitionDir)) {
+      for (Path file : files) {
+        OptionalLong base = parseBaseOffset(file.getFileName().toString(), suffix);
+        if (base.isPresent()) {
+          if (count == found.length) {
+            found = Arrays.copyOf(found, count * 2);
+          }
+          found[count++] = base.getAsLong();
+        }
+      }
+    }
+    long[] sorted = Arrays.copyOf(found, count);
+    Arrays.sort(sorted);
+    return sorted;
+  }
+
+  /** Makes entries created, renamed or deleted in {@code dir} durable (fsync of the directory). */
+  static void fsyncDirectory(StorageIo io, Path dir) throws IOException {
+    try (FileChannel channel = io.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  /** The temporary sibling a file is written to before {@link #forceAndRename} moves it into place. */
+  static Path tempFile(Path target) {
+    return target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
+  }
+
+  /**
+   * Writes {@code content} (position to limit, position unchanged) to {@code file}, replacing it,
+   * without fsync. A failure here (e.g. disk full) leaves no durability promise broken.
+   */
+  static void writeFile(StorageIo io, Path file, ByteBuffer content) throws IOException {
+    ByteBuffer view = content.duplicate();
+    try (FileChannel channel = io.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      long position = 0;
+      while (view.hasRemaining()) {
+        position += channel.write(view, position);
+      }
+    }
+  }
+
+  /** Forces {@code file}'s content to disk. */
+  static void forceFile(StorageIo io, Path file) throws IOException {
+    try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
+      channel.force(true);
+    }
+  }
+
+  /**
+   * Forces {@code temp}, renames it atomically over {@code target} and fsyncs the directory, so a
+   * crash leaves either the old or the new content, never a mix.
+   */
+  static void forceAndRename(StorageIo io, Path temp, Path target) throws IOException {
+    forceFile(io, temp);
+    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(io, target.getParent());
+  }
+}

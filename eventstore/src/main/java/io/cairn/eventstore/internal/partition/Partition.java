@@ -1,0 +1,374 @@
+package io.cairn.eventstore.internal.partition;
+
+import io.cairn.eventstore.AppendRequest;
+import io.cairn.eventstore.AppendResult;
+import io.cairn.eventstore.ExpectedVersion;
+import io.cairn.eventstore.FlushMode;
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.PartitionDescription;
+import io.cairn.eventstore.PartitionReadOnlyException;
+import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.ReadResult;
+import io.cairn.eventstore.StoreClosedException;
+import io.cairn.eventstore.StoreOptions;
+import io.cairn.eventstore.StoredEvent;
+import io.cairn.eventstore.StreamSlice;
+import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.Contexts;
+import io.cairn.eventstore.internal.producer.ProducerStateManager;
+import io.cairn.eventstore.internal.stream.StreamIndexJob;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition and its owner: a verticle whose event-loop context runs every append, version check and
+ * index update of the partition, so ordering and optimistic concurrency need no locks. Blocking disk work
+ * (fsync, reads of batches, chunk writes) runs on the store's disk executor and reports back to the
+ * owner context.
+ *
+ * <p>Visibility: readers see records below the high watermark only. In {@link FlushMode#DURABLE} that is
+ * the end of the last fsync, so a reader never sees an event that a crash could take back; in
+ * {@link FlushMode#PAGE_CACHE} it is the end of the log.
+ *
+ * <p>Public methods are safe to call from any thread; they hop to the owner context.
+ */
+public final class Partition extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
+  /** How often the owner checkpoints the recovery point and producer state, and flushes page-cache mode. */
+  static final long MAINTENANCE_INTERVAL_MS = 1000;
+
+  private final String topic;
+  private final int partition;
+  private final Path dir;
+  private final TopicConfig config;
+  private final StoreOptions options;
+  private final WorkerExecutor diskExecutor;
+  private final String name;
+
+  private PartitionStorage storage;
+  private GroupCommit groupCommit;
+  private final List<Promise<Long>> highWatermarkWaiters = new ArrayList<>();
+  private volatile long highWatermark;
+  private volatile long logStartOffset;
+  private long maintenanceTimer = -1;
+  private long lastRetentionCheckMs;
+  private boolean maintenanceRunning;
+  private boolean closing;
+
+  private Partition(String topic, int partition, Path dir, TopicConfig config, StoreOptions options,
+                    WorkerExecutor diskExecutor) {
+    this.topic = topic;
+    this.partition = partition;
+    this.dir = dir;
+    this.config = new TopicConfig(config);
+    this.options = options;
+    this.diskExecutor = diskExecutor;
+    this.name = topic + "-" + partition;
+  }
+
+  /** Deploys the owner of one partition, recovering its files (blocking work off the event loop). */
+  public static Future<Partition> open(Vertx vertx, String topic, int partition, Path dir, TopicConfig config,
+                                       StoreOptions options, WorkerExecutor diskExecutor) {
+    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor);
+    return vertx.deployVerticle(owner).map(id -> owner);
+  }
+
+  @Override
+  public Future<?> start() {
+    return diskExecutor.executeBlocking(() -> PartitionStorage.open(name, partition, dir, config, options))
+        .map(opened -> {
+          storage = opened;
+          logStartOffset = storage.logStartOffset();
+          highWatermark = storage.logEndOffset();
+          groupCommit = new GroupCommit(this::flushOffLoop, this::onDurable);
+          maintenanceTimer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
+          LOG.info("opened {}: {}", name, storage.recoverySummary());
+          return null;
+        });
+  }
+
+  /** The topic's configuration (a shared copy: do not change). */
+  public TopicConfig topicConfig() {
+    return config;
+  }
+
+  /** First offset still stored. Any thread. */
+  public long logStartOffset() {
+    return logStartOffset;
+  }
+
+  /** End of what readers may see. Any thread. */
+  public long highWatermark() {
+    return highWatermark;
+  }
+
+  // ---------------------------------------------------------------- append
+
+  /** Appends one aggregate's events as one batch; {@code key} is the aggregate id's UTF-8 bytes. */
+  public Future<AppendResult> append(AppendRequest request, byte[] key) {
+    Promise<AppendResult> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      try {
+        appendOnOwner(request, key, promise);
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private void appendOnOwner(AppendRequest request, byte[] key, Promise<AppendResult> promise) {
+    ensureWritable();
+    ProducerInfo producer = request.producer();
+    int count = request.events().size();
+    if (producer.isIdempotent()) {
+      Optional<ProducerStateManager.BatchMetadata> duplicate = storage.producers().checkSequence(producer, count);
+      if (duplicate.isPresent()) {
+        ProducerStateManager.BatchMetadata batch = duplicate.get();
+        answer(batch.lastOffset(), new AppendResult.Appended(partition, batch.firstOffset(), batch.lastOffset(),
+            batch.firstVersion(), batch.newVersion(), true), promise);
+        return;
+      }
+    }
+    long currentVersion = storage.currentVersion(request.aggregateId(), key);
+    ExpectedVersion expected = request.expectedVersion();
+    if (!expected.matches(currentVersion)) {
+      if (expected instanceof ExpectedVersion.Exact exact && exact.version() > storage.logEndOffset()) {
+        throw new InvalidInputException("expectedVersion", exact.version(), "exceeds the number of records ever"
+            + " appended to partition " + name + " (" + storage.logEndOffset() + "), so no stream can have it");
+      }
+      Optional<AppendResult.Appended> retry = storage.findEventIdRetry(request, key, currentVersion);
+      if (retry.isPresent()) {
+        answer(retry.get().lastOffset(), retry.get(), promise);
+      } else {
+        promise.complete(new AppendResult.VersionConflict(partition, expected, currentVersion));
+      }
+      return;
+    }
+    AppendResult.Appended appended = storage.append(request, key, currentVersion);
+    answer(appended.lastOffset(), appended, promise);
+  }
+
+  /** Answers now if {@code lastOffset} is already visible, else when it becomes durable (or visible). */
+  private void answer(long lastOffset, AppendResult result, Promise<AppendResult> promise) {
+    if (lastOffset < highWatermark) {
+      promise.complete(result);
+    } else if (config.flushMode() == FlushMode.DURABLE) {
+      groupCommit.await(lastOffset, result, promise);
+    } else {
+      advanceHighWatermark(storage.logEndOffset());
+      promise.complete(result);
+    }
+  }
+
+  private void ensureWritable() {
+    if (closing) {
+      throw new StoreClosedException("partition " + name);
+    }
+    storage.failure().ifPresent(cause -> {
+      throw new PartitionReadOnlyException(name, cause);
+    });
+  }
+
+  private Future<Long> flushOffLoop() {
+    return diskExecutor.executeBlocking(() -> storage.flush(), false);
+  }
+
+  private void onDurable(long durableOffset) {
+    advanceHighWatermark(durableOffset);
+    maybeRunStreamIndexJobs();
+  }
+
+  private void advanceHighWatermark(long offset) {
+    if (offset <= highWatermark) {
+      return;
+    }
+    highWatermark = offset;
+    if (!highWatermarkWaiters.isEmpty()) {
+      List<Promise<Long>> waiters = new ArrayList<>(highWatermarkWaiters);
+      highWatermarkWaiters.clear();
+      waiters.forEach(waiter -> waiter.complete(offset));
+    }
+  }
+
+  /** Completes once the high watermark is above {@code offset}; fails with {@link StoreClosedException} on close. */
+  public Future<Long> awaitHighWatermarkAbove(long offset) {
+    Promise<Long> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      if (closing) {
+        promise.tryFail(new StoreClosedException("partition " + name));
+      } else if (highWatermark > offset) {
+        promise.complete(highWatermark);
+      } else {
+        highWatermarkWaiters.add(promise);
+      }
+    });
+    return promise.future();
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Acknowledged records from {@code fromOffset}, whole batches, about {@code maxBytes} at most. */
+  public Future<ReadResult> read(long fromOffset, int maxBytes) {
+    long visibleEnd = highWatermark;
+    long start = Math.max(fromOffset, logStartOffset);
+    if (start >= visibleEnd) {
+      return Future.succeededFuture(new ReadResult(topic, partition, List.of(), Math.max(start, fromOffset),
+          visibleEnd, logStartOffset));
+    }
+    return diskExecutor.executeBlocking(() -> {
+      List<StoredEvent> events = storage.readEvents(topic, start, maxBytes, visibleEnd);
+      long next = events.isEmpty() ? start : events.get(events.size() - 1).offset() + 1;
+      return new ReadResult(topic, partition, events, next, visibleEnd, logStartOffset);
+    }, false);
+  }
+
+  /** Up to {@code maxCount} events of one aggregate from {@code fromVersion}, I/O proportional to them. */
+  public Future<StreamSlice> readStream(String aggregateId, byte[] key, long fromVersion, int maxCount) {
+    Promise<StreamSlice> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      try {
+        long visibleEnd = highWatermark;
+        StreamReadPlan plan = storage.planStreamRead(aggregateId, key, fromVersion, maxCount, visibleEnd);
+        diskExecutor.executeBlocking(() -> storage.executeStreamRead(topic, plan), false)
+            .onComplete(promise);
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  /** The stream's version as readers see it (acknowledged events only). */
+  public Future<Long> streamVersion(byte[] key) {
+    Promise<Long> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      try {
+        promise.complete(storage.visibleVersion(key, highWatermark));
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  /** First offset with a timestamp at or after {@code timestampMs}, or the high watermark. */
+  public Future<Long> offsetForTimestamp(long timestampMs) {
+    long visibleEnd = highWatermark;
+    return diskExecutor.executeBlocking(() -> Math.min(storage.offsetForTimestamp(timestampMs), visibleEnd), false);
+  }
+
+  /** Offsets, size and state. */
+  public Future<PartitionDescription> describe() {
+    Promise<PartitionDescription> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> promise.complete(new PartitionDescription(partition, logStartOffset, highWatermark,
+        storage.logEndOffset(), storage.sizeInBytes(), storage.segmentCount(), storage.failure().isPresent())));
+    return promise.future();
+  }
+
+  // ---------------------------------------------------------------- maintenance
+
+  /** Hands durable stream-index work (memtable flushes, chunk merges) to a disk thread. */
+  private void maybeRunStreamIndexJobs() {
+    Optional<StreamIndexJob> next;
+    while (!closing && (next = storage.nextStreamIndexJob()).isPresent()) {
+      StreamIndexJob job = next.get();
+      diskExecutor.executeBlocking(() -> {
+        job.run();
+        return job;
+      }, false).onComplete(ar -> storage.installStreamIndexJob(job));
+    }
+  }
+
+  private void maintain() {
+    if (maintenanceRunning || closing || storage.failure().isPresent()) {
+      return;
+    }
+    maintenanceRunning = true;
+    long nowMs = System.currentTimeMillis();
+    boolean retentionDue = nowMs - lastRetentionCheckMs >= options.retentionCheckIntervalMs();
+    Checkpoint checkpoint = storage.prepareCheckpoint();
+    diskExecutor.executeBlocking(() -> {
+      long durable = storage.flush();
+      if (checkpoint != null) {
+        storage.writeCheckpoint(checkpoint);
+      }
+      return durable;
+    }, false).onComplete(ar -> {
+      maintenanceRunning = false;
+      if (ar.failed()) {
+        LOG.error("{}: background flush failed; the partition is read-only", name, ar.cause());
+        groupCommit.failAll(new PartitionReadOnlyException(name, ar.cause()));
+        return;
+      }
+      if (config.flushMode() == FlushMode.PAGE_CACHE) {
+        advanceHighWatermark(storage.logEndOffset());
+      }
+      maybeRunStreamIndexJobs();
+      if (retentionDue) {
+        lastRetentionCheckMs = nowMs;
+        storage.applyRetention(nowMs);
+        logStartOffset = storage.logStartOffset();
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- close
+
+  /** Stops accepting appends, waits for pending fsyncs, writes indexes and the clean-shutdown marker. */
+  public Future<Void> close() {
+    Promise<Void> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      if (closing) {
+        promise.complete();
+        return;
+      }
+      closing = true;
+      vertx.cancelTimer(maintenanceTimer);
+      List<Promise<Long>> waiters = new ArrayList<>(highWatermarkWaiters);
+      highWatermarkWaiters.clear();
+      waiters.forEach(w -> w.tryFail(new StoreClosedException("partition " + name)));
+      awaitIdle().compose(v -> diskExecutor.executeBlocking(() -> {
+        storage.close();
+        return null;
+      }, false)).compose(v -> vertx.undeploy(deploymentID())).onComplete(ar -> {
+        if (ar.failed()) {
+          promise.tryFail(ar.cause());
+        } else {
+          promise.tryComplete();
+        }
+      });
+    });
+    return promise.future();
+  }
+
+  private Future<Void> awaitIdle() {
+    if (!groupCommit.busy() && !maintenanceRunning) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> idle = Promise.promise();
+    vertx.setTimer(1, id -> awaitIdle().onComplete(idle));
+    return idle.future();
+  }
+
+  @Override
+  public String toString() {
+    return "Partition[" + name + "]";
+  }
+
+  /** The context that owns this partition. */
+  Context owner() {
+    return context;
+  }
+}

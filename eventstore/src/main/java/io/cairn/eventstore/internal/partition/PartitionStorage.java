@@ -1,0 +1,470 @@
+package io.cairn.eventstore.internal.partition;
+
+import io.cairn.eventstore.AppendRequest;
+import io.cairn.eventstore.AppendResult;
+import io.cairn.eventstore.EventData;
+import io.cairn.eventstore.ExpectedVersion;
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.StoreOptions;
+import io.cairn.eventstore.StoredEvent;
+import io.cairn.eventstore.StreamSlice;
+import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.io.DurableFiles;
+import io.cairn.eventstore.internal.log.LogAppendInfo;
+import io.cairn.eventstore.internal.log.PartitionLog;
+import io.cairn.eventstore.internal.log.RecoveryReport;
+import io.cairn.eventstore.internal.producer.ProducerStateManager;
+import io.cairn.eventstore.internal.record.BatchHeader;
+import io.cairn.eventstore.internal.record.EventHeaders;
+import io.cairn.eventstore.internal.record.RecordBatchBuilder;
+import io.cairn.eventstore.internal.record.RecordBatchReader;
+import io.cairn.eventstore.internal.stream.StreamEntryBuffer;
+import io.cairn.eventstore.internal.stream.StreamHash;
+import io.cairn.eventstore.internal.stream.StreamIndex;
+import io.cairn.eventstore.internal.stream.StreamIndexEntry;
+import io.cairn.eventstore.internal.stream.StreamIndexJob;
+import io.cairn.eventstore.internal.stream.StreamIndexOptions;
+import io.cairn.eventstore.internal.stream.StreamVersionCache;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The files and in-memory state of one partition: the log, the stream index, the version cache and
+ * the idempotent-producer state, kept consistent with each other. {@link Partition} decides when each
+ * method runs: owner-thread methods are marked "owner", the others may run on a disk thread
+ * concurrently with the owner.
+ *
+ * <p>Recovery at open: the log recovers itself ({@link PartitionLog#open}); then the stream index and
+ * the producer state are brought up to the log end with one scan of the batches after the older of
+ * their two durable points (none after a clean shutdown).
+ */
+final class PartitionStorage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionStorage.class);
+  /** Producer-state snapshot, rewritten at every checkpoint. */
+  static final String PRODUCER_SNAPSHOT_FILE = "producer-state.snapshot";
+  /** Candidates fetched per stream-index lookup round; more only on hash collisions. */
+  private static final int CANDIDATES_PER_ROUND = 4;
+  /** Partition leader epoch stamped into batches by a single node. */
+  static final int SINGLE_NODE_LEADER_EPOCH = 0;
+
+  private final String name;
+  private final int partitionId;
+  private final Path dir;
+  private final TopicConfig config;
+  private final PartitionLog log;
+  private final StreamIndex streamIndex;
+  private final StreamVersionCache versions;
+  private final ProducerStateManager producers;
+  private final RecordBatchBuilder builder = new RecordBatchBuilder();
+  private final RecordBatchReader ownerReader = new RecordBatchReader();
+  private final StreamEntryBuffer candidates = new StreamEntryBuffer(CANDIDATES_PER_ROUND);
+  private final String recoverySummary;
+  private long lastCheckpointOffset = -1;
+
+  private PartitionStorage(String name, int partitionId, Path dir, TopicConfig config, PartitionLog log,
+                           StreamIndex streamIndex, StreamVersionCache versions, ProducerStateManager producers,
+                           String recoverySummary) {
+    this.name = name;
+    this.partitionId = partitionId;
+    this.dir = dir;
+    this.config = config;
+    this.log = log;
+    this.streamIndex = streamIndex;
+    this.versions = versions;
+    this.producers = producers;
+    this.recoverySummary = recoverySummary;
+  }
+
+  /** Opens and recovers the partition in {@code dir}. Blocking; call on a disk thread. */
+  static PartitionStorage open(String name, int partitionId, Path dir, TopicConfig config, StoreOptions options) {
+    long startNanos = System.nanoTime();
+    PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis);
+    StreamIndex streamIndex = null;
+    try {
+      streamIndex = StreamIndex.open(dir, new StreamIndexOptions()
+          .setMemtableMaxEntries(options.streamIndexMemtableEntries())
+          .setStorageIo(options.storageIo()), log.logStartOffset(), log.logEndOffset());
+      ProducerStateManager producers = new ProducerStateManager();
+      long producersFrom = restoreProducers(dir, producers, log);
+      long indexFrom = streamIndex.indexedUpToOffset();
+      long rescanned = refeed(log, streamIndex, producers, indexFrom, producersFrom);
+      RecoveryReport report = log.recoveryReport();
+      String summary = report + ", stream index and producer state re-fed from offset "
+          + Math.min(indexFrom, producersFrom) + " (" + rescanned + " batches), log end " + log.logEndOffset()
+          + ", opened in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms";
+      return new PartitionStorage(name, partitionId, dir, config, log, streamIndex,
+          new StreamVersionCache(options.streamCacheEntries()), producers, summary);
+    } catch (RuntimeException e) {
+      closeQuietly(streamIndex);
+      closeQuietly(log);
+      throw e;
+    }
+  }
+
+  private static long restoreProducers(Path dir, ProducerStateManager producers, PartitionLog log) {
+    Path file = dir.resolve(PRODUCER_SNAPSHOT_FILE);
+    if (!Files.exists(file)) {
+      return log.logStartOffset();
+    }
+    try {
+      long covered = producers.restore(Files.readAllBytes(file), file.toString());
+      if (covered <= log.logEndOffset()) {
+        return Math.max(covered, log.logStartOffset());
+      }
+      LOG.warn("{} covers offsets up to {} but the log ends at {}; rebuilding producer state from the log",
+          file, covered, log.logEndOffset());
+    } catch (IOException | StorageException e) {
+      LOG.warn("ignoring unreadable producer-state snapshot {}: {}", file, e.getMessage());
+    }
+    producers.clear();
+    return log.logStartOffset();
+  }
+
+  /** Feeds the batches from the older durable point to the log end into the index and producer state. */
+  private static long refeed(PartitionLog log, StreamIndex streamIndex, ProducerStateManager producers,
+                             long indexFrom, long producersFrom) {
+    long from = Math.min(indexFrom, producersFrom);
+    if (from >= log.logEndOffset()) {
+      return 0;
+    }
+    long[] batches = {0};
+    try (RecordBatchReader reader = new RecordBatchReader()) {
+      log.scan(from, (batch, segmentBaseOffset, position) -> {
+        batches[0]++;
+        int at = batch.position();
+        long baseOffset = BatchHeader.baseOffset(batch, at);
+        long lastOffset = BatchHeader.lastOffset(batch, at);
+        int count = BatchHeader.recordsCount(batch, at);
+        reader.reset(batch, at, false);
+        long firstVersion = -1;
+        byte[] key = null;
+        if (reader.next()) {
+          firstVersion = EventHeaders.version(reader);
+          key = reader.key().orElse(null);
+        }
+        if (baseOffset >= indexFrom) {
+          if (key != null && firstVersion > 0) {
+            streamIndex.add(StreamHash.hash64(key), firstVersion, count, baseOffset, position);
+          } else {
+            streamIndex.advanceTo(lastOffset + 1);
+          }
+        }
+        long producerId = BatchHeader.producerId(batch, at);
+        if (baseOffset >= producersFrom && producerId >= 0) {
+          producers.record(producerId, BatchHeader.producerEpoch(batch, at), BatchHeader.baseSequence(batch, at),
+              count, baseOffset, lastOffset, firstVersion, firstVersion + count - 1);
+        }
+        return true;
+      });
+    }
+    return batches[0];
+  }
+
+  // ---------------------------------------------------------------- state
+
+  long logStartOffset() {
+    return log.logStartOffset();
+  }
+
+  long logEndOffset() {
+    return log.logEndOffset();
+  }
+
+  long sizeInBytes() {
+    return log.sizeInBytes();
+  }
+
+  int segmentCount() {
+    return log.segmentCount();
+  }
+
+  Optional<Throwable> failure() {
+    return log.failure();
+  }
+
+  ProducerStateManager producers() {
+    return producers;
+  }
+
+  String recoverySummary() {
+    return recoverySummary;
+  }
+
+  // ---------------------------------------------------------------- append path (owner)
+
+  /** The stream's version including appends not yet durable (owner). */
+  long currentVersion(String aggregateId, byte[] key) {
+    long cached = versions.version(aggregateId);
+    if (cached != StreamVersionCache.ABSENT) {
+      return cached;
+    }
+    StreamIndexEntry latest = latestEntry(key, Long.MAX_VALUE);
+    long version = latest == null ? 0 : latest.lastVersion();
+    versions.put(aggregateId, version, latest == null ? -1 : latest.nextOffset() - 1);
+    return version;
+  }
+
+  /** The stream's version counting only batches below {@code visibleEnd} (owner). */
+  long visibleVersion(byte[] key, long visibleEnd) {
+    StreamIndexEntry latest = latestEntry(key, visibleEnd);
+    return latest == null ? 0 : latest.lastVersion();
+  }
+
+  /**
+   * The newest batch of the aggregate below {@code endOffsetExclusive}, checking record keys against hash
+   * collisions, or null if it has none. One small positional read per candidate, normally one.
+   */
+  private StreamIndexEntry latestEntry(byte[] key, long endOffsetExclusive) {
+    long hash = StreamHash.hash64(key);
+    int skip = 0;
+    while (true) {
+      int found = streamIndex.newestFirst(hash, skip, CANDIDATES_PER_ROUND, candidates);
+      for (int i = 0; i < found; i++) {
+        StreamIndexEntry entry = candidates.get(i);
+        if (entry.baseOffset() >= endOffsetExclusive) {
+          continue;
+        }
+        if (entry.baseOffset() < log.logStartOffset()) {
+          // deleted by retention: its key cannot be checked; a 64-bit hash match is the best evidence left
+          return entry;
+        }
+        if (keyMatches(ownerReader, entry, key)) {
+          return entry;
+        }
+      }
+      if (found < CANDIDATES_PER_ROUND) {
+        return null;
+      }
+      skip += found;
+    }
+  }
+
+  private boolean keyMatches(RecordBatchReader reader, StreamIndexEntry entry, byte[] key) {
+    ByteBuffer batch = log.readBatchAt(entry.baseOffset(), entry.position());
+    reader.reset(batch, batch.position(), false);
+    return reader.next() && reader.keyEquals(key);
+  }
+
+  /**
+   * If the version check failed, whether the request is a retry: it expected an exact version and the
+   * events stored right after it carry exactly the request's event ids (owner; reads the log).
+   */
+  Optional<AppendResult.Appended> findEventIdRetry(AppendRequest request, byte[] key, long currentVersion) {
+    if (!(request.expectedVersion() instanceof ExpectedVersion.Exact exact)) {
+      return Optional.empty();
+    }
+    List<EventData> events = request.events();
+    long fromVersion = exact.version() + 1;
+    if (fromVersion + events.size() - 1 > currentVersion) {
+      return Optional.empty();
+    }
+    StreamReadPlan plan = planStreamRead(request.aggregateId(), key, fromVersion, events.size(), Long.MAX_VALUE);
+    List<StoredEvent> stored = readPlanned(request.topic(), plan, ownerReader);
+    if (stored.size() != events.size()) {
+      return Optional.empty();
+    }
+    for (int i = 0; i < events.size(); i++) {
+      if (!events.get(i).eventId().equals(stored.get(i).eventId())) {
+        return Optional.empty();
+      }
+    }
+    return Optional.of(new AppendResult.Appended(partitionId, stored.get(0).offset(),
+        stored.get(stored.size() - 1).offset(), fromVersion, fromVersion + events.size() - 1, true));
+  }
+
+  /** Builds the batch, writes it to the log and updates every index (owner). */
+  AppendResult.Appended append(AppendRequest request, byte[] key, long currentVersion) {
+    long baseOffset = log.logEndOffset();
+    long nowMs = System.currentTimeMillis();
+    ProducerInfo producer = request.producer();
+    builder.reset(baseOffset, SINGLE_NODE_LEADER_EPOCH, config.compressionType(), producer.producerId(),
+        producer.producerEpoch(), producer.baseSequence(), nowMs);
+    long version = currentVersion;
+    for (EventData event : request.events()) {
+      version++;
+      EventHeaders.addEvent(builder, nowMs, key, version, event.eventId(), event.type(), event.payload(),
+          event.headers());
+    }
+    ByteBuffer batch = builder.build();
+    if (batch.remaining() > config.maxMessageBytes()) {
+      throw new InvalidInputException("events", request.events().size() + " events (" + batch.remaining() + " bytes)",
+          "one append is one batch and must fit max.message.bytes = " + config.maxMessageBytes());
+    }
+    LogAppendInfo info = log.append(batch);
+    int count = request.events().size();
+    long firstVersion = currentVersion + 1;
+    streamIndex.add(StreamHash.hash64(key), firstVersion, count, baseOffset, info.positionInSegment());
+    versions.put(request.aggregateId(), version, info.lastOffset());
+    if (producer.isIdempotent()) {
+      producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count, baseOffset,
+          info.lastOffset(), firstVersion, version);
+    }
+    return new AppendResult.Appended(partitionId, baseOffset, info.lastOffset(), firstVersion, version, false);
+  }
+
+  // ---------------------------------------------------------------- durability (disk thread)
+
+  /** Fsyncs the log; returns the offset below which everything is durable. */
+  long flush() {
+    return log.flush();
+  }
+
+  /** Captures what the next checkpoint will make durable, or null if nothing changed (owner). */
+  Checkpoint prepareCheckpoint() {
+    long end = log.logEndOffset();
+    if (end == lastCheckpointOffset) {
+      return null;
+    }
+    lastCheckpointOffset = end;
+    return new Checkpoint(end, producers.snapshot(end));
+  }
+
+  /** Writes the producer snapshot and the recovery point; the log MUST be durable past the checkpoint. */
+  void writeCheckpoint(Checkpoint checkpoint) throws IOException {
+    DurableFiles.writeAtomically(dir.resolve(PRODUCER_SNAPSHOT_FILE), checkpoint.producerSnapshot());
+    log.checkpointRecoveryPoint(checkpoint.logEndOffset());
+  }
+
+  /** The next stream-index flush or merge whose data is durable (owner). */
+  Optional<StreamIndexJob> nextStreamIndexJob() {
+    return streamIndex.nextJob(log.flushedOffset());
+  }
+
+  /** Installs a finished stream-index job (owner). */
+  void installStreamIndexJob(StreamIndexJob job) {
+    streamIndex.install(job);
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  /** Events of whole batches from {@code fromOffset}, below {@code visibleEnd} (disk thread). */
+  List<StoredEvent> readEvents(String topic, long fromOffset, int maxBytes, long visibleEnd) {
+    ByteBuffer batches = log.readBatches(fromOffset, maxBytes, visibleEnd);
+    List<StoredEvent> events = new ArrayList<>();
+    try (RecordBatchReader reader = new RecordBatchReader()) {
+      int at = batches.position();
+      while (at < batches.limit()) {
+        int size = BatchHeader.sizeInBytes(batches, at);
+        reader.reset(batches, at, true, name, at);
+        while (reader.next()) {
+          if (reader.offset() >= fromOffset && reader.offset() < visibleEnd) {
+            events.add(StoredEvents.from(topic, partitionId, reader));
+          }
+        }
+        at += size;
+      }
+    }
+    return events;
+  }
+
+  /** Picks the batches a stream read needs from the index (owner). */
+  StreamReadPlan planStreamRead(String aggregateId, byte[] key, long fromVersion, int maxCount, long visibleEnd) {
+    StreamEntryBuffer found = new StreamEntryBuffer();
+    int count = streamIndex.find(StreamHash.hash64(key), fromVersion, maxCount, found);
+    long start = log.logStartOffset();
+    List<StreamIndexEntry> entries = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      StreamIndexEntry entry = found.get(i);
+      if (entry.baseOffset() >= start && entry.nextOffset() <= visibleEnd) {
+        entries.add(entry);
+      }
+    }
+    long visibleVersion = visibleEnd == Long.MAX_VALUE ? currentVersion(aggregateId, key) : visibleVersion(key, visibleEnd);
+    return new StreamReadPlan(aggregateId, key, fromVersion, maxCount, entries, visibleVersion, visibleEnd);
+  }
+
+  /** Reads the planned batches and keeps the aggregate's events in range (disk thread). */
+  StreamSlice executeStreamRead(String topic, StreamReadPlan plan) {
+    List<StoredEvent> events;
+    try (RecordBatchReader reader = new RecordBatchReader()) {
+      events = readPlanned(topic, plan, reader);
+    }
+    long next = events.isEmpty() ? plan.fromVersion() : events.get(events.size() - 1).version() + 1;
+    return new StreamSlice(topic, plan.aggregateId(), events, next, plan.visibleVersion(),
+        next > plan.visibleVersion());
+  }
+
+  private List<StoredEvent> readPlanned(String topic, StreamReadPlan plan, RecordBatchReader reader) {
+    List<StoredEvent> events = new ArrayList<>(Math.min(plan.maxCount(), 256));
+    long toVersionExclusive = plan.fromVersion() + plan.maxCount();
+    for (StreamIndexEntry entry : plan.entries()) {
+      if (events.size() == plan.maxCount()) {
+        break;
+      }
+      ByteBuffer batch = log.readBatchAt(entry.baseOffset(), entry.position());
+      reader.reset(batch, batch.position(), true, name, entry.position());
+      while (reader.next() && events.size() < plan.maxCount()) {
+        if (!reader.keyEquals(plan.key())) {
+          break; // a hash collision: the whole batch belongs to another aggregate
+        }
+        long version = EventHeaders.version(reader);
+        if (version >= plan.fromVersion() && version < toVersionExclusive) {
+          events.add(StoredEvents.from(topic, partitionId, reader));
+        }
+      }
+    }
+    return events;
+  }
+
+  /** First offset with a timestamp at or after {@code timestampMs}, or the log end (disk thread). */
+  long offsetForTimestamp(long timestampMs) {
+    return log.offsetForTimestamp(timestampMs);
+  }
+
+  // ---------------------------------------------------------------- retention and close
+
+  /** Deletes whole segments past retention and the index entries below the new log start (owner). */
+  void applyRetention(long nowMs) {
+    var result = log.applyRetention(config.retentionMs(), config.retentionBytes(), nowMs);
+    if (!result.deletedBaseOffsets().isEmpty()) {
+      streamIndex.deleteBelow(result.logStartOffset());
+      LOG.info("{}: retention deleted segments {} ({} bytes); log starts at {}", name, result.deletedBaseOffsets(),
+          result.bytesDeleted(), result.logStartOffset());
+    }
+  }
+
+  /**
+   * Writes the stream-index memtables and the producer snapshot, then closes the log, which writes the
+   * clean-shutdown marker last (disk thread, once the owner is idle).
+   */
+  void close() throws IOException {
+    try {
+      if (log.failure().isEmpty()) {
+        long durable = log.flush();
+        try {
+          streamIndex.writeMemtables(durable);
+        } catch (RuntimeException e) {
+          LOG.warn("{}: writing the stream index at close failed; the next open re-reads the tail instead: {}",
+              name, e.getMessage());
+        }
+        DurableFiles.writeAtomically(dir.resolve(PRODUCER_SNAPSHOT_FILE), producers.snapshot(log.logEndOffset()));
+      }
+    } finally {
+      closeQuietly(streamIndex);
+      builder.close();
+      ownerReader.close();
+      log.close();
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("closing {} failed: {}", closeable, e.toString());
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package io.cairn.eventstore.internal.record;
+
+import io.cairn.eventstore.InvalidInputException;
+import java.util.Arrays;
+
+/**
+ * A byte array with a fill level that grows by doubling and is reused across batches, so steady
+ * state encoding and decoding allocate nothing. {@link #array()} may return a new array after any
+ * call that ensures capacity. Not thread-safe.
+ */
+final class GrowableBytes {
+
+  /** Largest array the JVM reliably allocates. */
+  static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
+
+  private byte[] array;
+  private int size;
+  private final int limit;
+
+  GrowableBytes(int initialCapacity, int limit) {
+    this.array = new byte[initialCapacity];
+    this.limit = limit;
+  }
+
+  byte[] array() {
+    return array;
+  }
+
+  int size() {
+    return size;
+  }
+
+  void size(int newSize) {
+    this.size = newSize;
+  }
+
+  int limit() {
+    return limit;
+  }
+
+  /** Makes room for {@code extra} more bytes after {@link #size()}; the array may be replaced. */
+  void ensureRoom(int extra) {
+    ensureCapacity((long) size + extra);
+  }
+
+  /**
+   * Makes room for up to {@code wanted} more bytes without passing the limit; returns how many
+   * bytes of room there are now (0 when the limit is reached). The array may be replaced.
+   */
+  int ensureRoomUpTo(int wanted) {
+    int room = (int) Math.min(wanted, (long) limit - size);
+    if (room > 0) {
+      ensureCapacity((long) size + room);
+    }
+    return Math.max(room, 0);
+  }
+
+  /** Makes the array at least {@code capacity} bytes long; the array may be replaced. */
+  void ensureCapacity(long capacity) {
+    if (capacity <= array.length) {
+      return;
+    }
+    if (capacity > limit) {
+      throw new InvalidInputException("batch size", capacity, "must not exceed " + limit + " bytes");
+    }
+    long doubled = Math.max(capacity, 2L * array.length);
+    array = Arrays.copyOf(array, (int) Math.min(doubled, limit));
+  }
+}

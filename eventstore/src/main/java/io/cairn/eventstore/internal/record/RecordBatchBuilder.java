@@ -1,0 +1,380 @@
+package io.cairn.eventstore.internal.record;
+
+import io.cairn.eventstore.CompressionType;
+import io.cairn.eventstore.Header;
+import io.cairn.eventstore.InvalidInputException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * Builds one Kafka record batch v2 (see {@link BatchHeader} for the header layout) at a time,
+ * reusing its arrays, CRC and compression contexts from batch to batch: after warm-up, building
+ * a batch allocates nothing but the {@link ByteBuffer} view in some cases.
+ *
+ * <p>Each record is written as
+ * <pre>
+ * length varint | attributes int8 (0) | timestampDelta varlong | offsetDelta varint |
+ * keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value |
+ * headersCount varint | per header: keyLength varint, key (UTF-8), valueLength varint (-1 = null), value
+ * </pre>
+ * with {@code timestampDelta = timestamp - baseTimestamp} and dense offset deltas 0, 1, 2, ...
+ * The records section is compressed as one block when a codec is set.
+ *
+ * <p>Use: {@link #reset}, then per record either {@link #addRecord} or {@link #startRecord},
+ * exactly {@code headerCount} {@code add*Header} calls and {@link #endRecord}; then {@link #build}.
+ * After an exception the batch in progress is unusable until the next {@link #reset}. The buffer
+ * {@link #build} returns is a view of the builder's array: it stays valid only until the next
+ * {@link #reset}. Timestamps are create times. The builder owns native compression contexts and
+ * MUST be {@linkplain #close() closed} (a forgotten one is freed by a cleaner once unreachable).
+ * Meant to be long-lived and reused. Not thread-safe: one owner thread.
+ */
+public final class RecordBatchBuilder implements AutoCloseable {
+
+  private static final int INITIAL_CAPACITY = 16 * 1024;
+  private static final byte RECORD_ATTRIBUTES = 0;
+  private static final int NULL_LENGTH = -1;
+  /** Size of the fixed-width fields of a record besides the varints: the attributes byte. */
+  private static final int RECORD_ATTRIBUTES_LENGTH = 1;
+  /** Bytes reserved for the record length before its size is known; the body moves back after. */
+  private static final int LENGTH_RESERVE = Varint.MAX_VARINT_BYTES;
+  /** Value length of a header written by {@link #addLongHeader}. */
+  public static final int LONG_HEADER_LENGTH = Long.BYTES;
+  /** Value length of a header written by {@link #addUuidHeader}. */
+  public static final int UUID_HEADER_LENGTH = 2 * Long.BYTES;
+
+  private final GrowableBytes out = new GrowableBytes(INITIAL_CAPACITY, GrowableBytes.MAX_CAPACITY);
+  /** Uncompressed records of a compressed batch; capped so that any reader with default settings can read it. */
+  private final GrowableBytes scratch = new GrowableBytes(INITIAL_CAPACITY, RecordBatchReader.DEFAULT_MAX_DECOMPRESSED_BYTES);
+  private final CRC32C crc = new CRC32C();
+  private final NativeCodecs codecs = new NativeCodecs(this, CompressionType.values().length);
+  private ByteBuffer view;
+
+  private boolean open;
+  private boolean closed;
+  private long baseOffset;
+  private int partitionLeaderEpoch;
+  private CompressionType compression = CompressionType.NONE;
+  private long producerId;
+  private short producerEpoch;
+  private int baseSequence;
+  private long baseTimestamp;
+  private long maxTimestamp;
+  private int recordCount;
+
+  private GrowableBytes records;
+  private int recordsStart;
+  private boolean inRecord;
+  private int recordStart;
+  private int headersLeft;
+
+  /**
+   * Starts a new batch, dropping the one in progress.
+   *
+   * @param baseOffset           offset of the first record
+   * @param partitionLeaderEpoch leader epoch stamped on the batch, or {@link BatchHeader#NO_PARTITION_LEADER_EPOCH}
+   * @param compression          codec for the records section
+   * @param producerId           idempotent producer id, or {@link BatchHeader#NO_PRODUCER_ID}
+   * @param producerEpoch        producer epoch, or {@link BatchHeader#NO_PRODUCER_EPOCH}
+   * @param baseSequence         sequence of the first record, or {@link BatchHeader#NO_SEQUENCE}
+   * @param baseTimestamp        the timestamp the record timestamps are stored relative to; Kafka
+   *                             uses the first record's
+   * @return this builder
+   */
+  public RecordBatchBuilder reset(long baseOffset, int partitionLeaderEpoch, CompressionType compression,
+      long producerId, short producerEpoch, int baseSequence, long baseTimestamp) {
+    ensureNotClosed();
+    this.baseOffset = baseOffset;
+    this.partitionLeaderEpoch = partitionLeaderEpoch;
+    this.compression = Objects.requireNonNull(compression, "compression");
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
+    this.baseTimestamp = baseTimestamp;
+    this.maxTimestamp = baseTimestamp;
+    this.recordCount = 0;
+    this.inRecord = false;
+    this.headersLeft = 0;
+    if (compression == CompressionType.NONE) {
+      records = out;
+      recordsStart = BatchHeader.HEADER_SIZE;
+    } else {
+      records = scratch;
+      recordsStart = 0;
+    }
+    out.size(BatchHeader.HEADER_SIZE);
+    scratch.size(0);
+    records.size(recordsStart);
+    open = true;
+    return this;
+  }
+
+  /** Adds a record with the given headers; {@code key} and {@code value} may be null. */
+  public RecordBatchBuilder addRecord(long timestampMs, byte[] key, byte[] value, List<Header> headers) {
+    startRecord(timestampMs, key, value, headers.size());
+    for (int i = 0; i < headers.size(); i++) {
+      Header header = headers.get(i);
+      addHeader(header.key(), header.value());
+    }
+    return endRecord();
+  }
+
+  /** {@link #startRecord(long, byte[], int, int, byte[], int, int, int)} for whole arrays; either may be null. */
+  public RecordBatchBuilder startRecord(long timestampMs, byte[] key, byte[] value, int headerCount) {
+    return startRecord(timestampMs, key, 0, key == null ? NULL_LENGTH : key.length,
+        value, 0, value == null ? NULL_LENGTH : value.length, headerCount);
+  }
+
+  /**
+   * Starts a record whose key and value are the given array ranges (a null array stands for a
+   * null key or value; its offset and length are ignored). The key is typically the aggregate id,
+   * encoded once per batch by the caller. Exactly {@code headerCount} header calls and
+   * {@link #endRecord()} MUST follow.
+   */
+  public RecordBatchBuilder startRecord(long timestampMs, byte[] key, int keyOffset, int keyLength,
+      byte[] value, int valueOffset, int valueLength, int headerCount) {
+    ensureOpen();
+    if (inRecord) {
+      throw new IllegalStateException("record " + recordCount + " was started but not ended");
+    }
+    if (headerCount < 0) {
+      throw new InvalidInputException("headerCount", headerCount, "must be at least 0");
+    }
+    if (recordCount == Integer.MAX_VALUE) {
+      throw new InvalidInputException("recordCount", recordCount, "a batch holds at most " + Integer.MAX_VALUE + " records");
+    }
+    int keyBytes = rangeLength(key, keyOffset, keyLength);
+    int valueBytes = rangeLength(value, valueOffset, valueLength);
+    long timestampDelta = timestampMs - baseTimestamp;
+    records.ensureCapacity((long) records.size() + LENGTH_RESERVE + RECORD_ATTRIBUTES_LENGTH + Varint.MAX_VARLONG_BYTES
+        + 4L * Varint.MAX_VARINT_BYTES + Math.max(keyBytes, 0) + Math.max(valueBytes, 0));
+    byte[] dst = records.array();
+    recordStart = records.size();
+    int p = recordStart + LENGTH_RESERVE;
+    dst[p++] = RECORD_ATTRIBUTES;
+    p = Varint.writeVarlong(timestampDelta, dst, p);
+    p = Varint.writeVarint(recordCount, dst, p);
+    p = Varint.writeVarint(keyBytes, dst, p);
+    if (keyBytes > 0) {
+      System.arraycopy(key, keyOffset, dst, p, keyBytes);
+      p += keyBytes;
+    }
+    p = Varint.writeVarint(valueBytes, dst, p);
+    if (valueBytes > 0) {
+      System.arraycopy(value, valueOffset, dst, p, valueBytes);
+      p += valueBytes;
+    }
+    p = Varint.writeVarint(headerCount, dst, p);
+    records.size(p);
+    maxTimestamp = recordCount == 0 ? timestampMs : Math.max(maxTimestamp, timestampMs);
+    headersLeft = headerCount;
+    inRecord = true;
+    return this;
+  }
+
+  /** Length of {@code array[offset, offset + length)} after a bounds check, or -1 for a null array. */
+  private static int rangeLength(byte[] array, int offset, int length) {
+    if (array == null) {
+      return NULL_LENGTH;
+    }
+    Objects.checkFromIndexSize(offset, length, array.length);
+    return length;
+  }
+
+  /** Adds a header with a String name and a byte value (null = no value). */
+  public RecordBatchBuilder addHeader(String key, byte[] value) {
+    Objects.requireNonNull(key, "header key");
+    int keyBytes = Utf8.encodedLength(key);
+    int valueBytes = value == null ? NULL_LENGTH : value.length;
+    int p = startHeader(keyBytes, valueBytes);
+    p = Utf8.encode(key, records.array(), p);
+    return finishHeader(p, value, 0, valueBytes);
+  }
+
+  /** Adds a header whose name is given as UTF-8 bytes and whose value may be null. */
+  public RecordBatchBuilder addHeader(byte[] keyUtf8, byte[] value) {
+    return addHeader(keyUtf8, value, 0, value == null ? NULL_LENGTH : value.length);
+  }
+
+  /** Adds a header whose value is {@code value[offset, offset + length)} (a null array = no value). */
+  public RecordBatchBuilder addHeader(byte[] keyUtf8, byte[] value, int offset, int length) {
+    int valueBytes = rangeLength(value, offset, length);
+    int p = startHeader(keyUtf8.length, valueBytes);
+    System.arraycopy(keyUtf8, 0, records.array(), p, keyUtf8.length);
+    return finishHeader(p + keyUtf8.length, value, offset, valueBytes);
+  }
+
+  /** Adds a header whose value is {@code value} as 8 big-endian bytes. */
+  public RecordBatchBuilder addLongHeader(byte[] keyUtf8, long value) {
+    int p = startHeader(keyUtf8.length, LONG_HEADER_LENGTH);
+    byte[] dst = records.array();
+    System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
+    p = Varint.writeVarint(LONG_HEADER_LENGTH, dst, p + keyUtf8.length);
+    p = putLong(dst, p, value);
+    return endHeader(p);
+  }
+
+  /** Adds a header whose value is a UUID as 16 bytes: most significant 8 bytes then least, big-endian. */
+  public RecordBatchBuilder addUuidHeader(byte[] keyUtf8, long mostSignificantBits, long leastSignificantBits) {
+    int p = startHeader(keyUtf8.length, UUID_HEADER_LENGTH);
+    byte[] dst = records.array();
+    System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
+    p = Varint.writeVarint(UUID_HEADER_LENGTH, dst, p + keyUtf8.length);
+    p = putLong(dst, p, mostSignificantBits);
+    p = putLong(dst, p, leastSignificantBits);
+    return endHeader(p);
+  }
+
+  /** Adds a header whose value is the UTF-8 encoding of {@code value}, written without a temporary array. */
+  public RecordBatchBuilder addStringHeader(byte[] keyUtf8, String value) {
+    int valueBytes = Utf8.encodedLength(value);
+    int p = startHeader(keyUtf8.length, valueBytes);
+    byte[] dst = records.array();
+    System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
+    p = Varint.writeVarint(valueBytes, dst, p + keyUtf8.length);
+    p = Utf8.encode(value, dst, p);
+    return endHeader(p);
+  }
+
+  /** Ensures room, writes the key length; returns where the key bytes go. */
+  private int startHeader(int keyBytes, int valueBytes) {
+    ensureOpen();
+    if (!inRecord) {
+      throw new IllegalStateException("a header needs a started record (call startRecord first)");
+    }
+    if (headersLeft == 0) {
+      throw new IllegalStateException("record " + recordCount + " already has all the headers startRecord announced");
+    }
+    records.ensureCapacity((long) records.size() + 2L * Varint.MAX_VARINT_BYTES + keyBytes + Math.max(valueBytes, 0));
+    return Varint.writeVarint(keyBytes, records.array(), records.size());
+  }
+
+  private RecordBatchBuilder finishHeader(int at, byte[] value, int offset, int valueBytes) {
+    byte[] dst = records.array();
+    int p = Varint.writeVarint(valueBytes, dst, at);
+    if (valueBytes > 0) {
+      System.arraycopy(value, offset, dst, p, valueBytes);
+      p += valueBytes;
+    }
+    return endHeader(p);
+  }
+
+  private RecordBatchBuilder endHeader(int at) {
+    records.size(at);
+    headersLeft--;
+    return this;
+  }
+
+  /** Ends the record started last: writes its length in front of it. */
+  public RecordBatchBuilder endRecord() {
+    ensureOpen();
+    if (!inRecord) {
+      throw new IllegalStateException("no record was started");
+    }
+    if (headersLeft != 0) {
+      throw new IllegalStateException("record " + recordCount + " still misses " + headersLeft + " of its announced headers");
+    }
+    byte[] dst = records.array();
+    int bodyStart = recordStart + LENGTH_RESERVE;
+    int bodyLength = records.size() - bodyStart;
+    int lengthBytes = Varint.sizeOfVarint(bodyLength);
+    int lengthAt = bodyStart - lengthBytes;
+    if (lengthAt != recordStart) {
+      // The length takes fewer bytes than reserved: move the body back so the record is contiguous.
+      System.arraycopy(dst, bodyStart, dst, recordStart + lengthBytes, bodyLength);
+    }
+    Varint.writeVarint(bodyLength, dst, recordStart);
+    records.size(recordStart + lengthBytes + bodyLength);
+    recordCount++;
+    inRecord = false;
+    return this;
+  }
+
+  /** Records added so far. */
+  public int recordCount() {
+    return recordCount;
+  }
+
+  /** Size the batch would have without compression: header plus the records written so far. */
+  public int uncompressedSizeInBytes() {
+    return BatchHeader.HEADER_SIZE + records.size() - recordsStart;
+  }
+
+  /** The compression of the batch in progress. */
+  public CompressionType compression() {
+    return compression;
+  }
+
+  /**
+   * Completes the batch: compresses the records section if a codec is set, fills in the header
+   * (length, attributes, lastOffsetDelta, maxTimestamp, recordsCount) and the CRC-32C.
+   *
+   * @return the whole batch, position 0, limit its size; a view of the builder's array that stays
+   *     valid until the next {@link #reset}
+   */
+  public ByteBuffer build() {
+    ensureOpen();
+    if (inRecord) {
+      throw new IllegalStateException("record " + recordCount + " was started but not ended");
+    }
+    if (recordCount == 0) {
+      throw new IllegalStateException("a batch needs at least one record");
+    }
+    if (compression != CompressionType.NONE) {
+      out.size(BatchHeader.HEADER_SIZE);
+      codecs.get(compression).compress(scratch.array(), 0, scratch.size(), out);
+    }
+    int size = out.size();
+    byte[] array = out.array();
+    if (view == null || view.array() != array) {
+      view = ByteBuffer.wrap(array);
+    }
+    ByteBuffer batch = view;
+    batch.clear();
+    batch.putLong(BatchHeader.BASE_OFFSET_OFFSET, baseOffset);
+    batch.putInt(BatchHeader.LENGTH_OFFSET, size - BatchHeader.LOG_OVERHEAD);
+    batch.putInt(BatchHeader.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
+    batch.put(BatchHeader.MAGIC_OFFSET, BatchHeader.MAGIC_V2);
+    batch.putShort(BatchHeader.ATTRIBUTES_OFFSET, (short) compression.id());
+    batch.putInt(BatchHeader.LAST_OFFSET_DELTA_OFFSET, recordCount - 1);
+    batch.putLong(BatchHeader.BASE_TIMESTAMP_OFFSET, baseTimestamp);
+    batch.putLong(BatchHeader.MAX_TIMESTAMP_OFFSET, maxTimestamp);
+    batch.putLong(BatchHeader.PRODUCER_ID_OFFSET, producerId);
+    batch.putShort(BatchHeader.PRODUCER_EPOCH_OFFSET, producerEpoch);
+    batch.putInt(BatchHeader.BASE_SEQUENCE_OFFSET, baseSequence);
+    batch.putInt(BatchHeader.RECORDS_COUNT_OFFSET, recordCount);
+    crc.reset();
+    crc.update(array, BatchHeader.ATTRIBUTES_OFFSET, size - BatchHeader.ATTRIBUTES_OFFSET);
+    batch.putInt(BatchHeader.CRC_OFFSET, (int) crc.getValue());
+    batch.limit(size);
+    return batch;
+  }
+
+  private static int putLong(byte[] dst, int at, long value) {
+    for (int i = 0; i < Long.BYTES; i++) {
+      dst[at + i] = (byte) (value >>> (Byte.SIZE * (Long.BYTES - 1 - i)));
+    }
+    return at + Long.BYTES;
+  }
+
+  private void ensureOpen() {
+    ensureNotClosed();
+    if (!open) {
+      throw new IllegalStateException("call reset before adding records");
+    }
+  }
+
+  private void ensureNotClosed() {
+    if (closed) {
+      throw new IllegalStateException("the builder is closed");
+    }
+  }
+
+  /** Frees the compression contexts. The builder is unusable afterwards. */
+  @Override
+  public void close() {
+    closed = true;
+    codecs.close();
+  }
+}

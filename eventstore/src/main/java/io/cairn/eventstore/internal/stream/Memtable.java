@@ -1,0 +1,367 @@
+package io.cairn.eventstore.internal.stream;
+
+import java.util.Arrays;
+
+/**
+ * The in-memory part of a stream index: entries of the batches at offsets
+ * {@code [fromOffset, toOffset)} in append (= offset) order, plus an open-addressing map from hash
+ * to the newest entry of that hash. Each entry links to the previous entry of its hash, so the
+ * entries of one hash are walked newest first without a scan.
+ *
+ * <p>Layout, all primitive arrays: {@code entries} holds {@value #ENTRY_LONGS} longs per entry
+ * (hash, firstVersion, baseOffset, eventCount &lt;&lt; 32 | position); {@code links[i]} is
+ * {@code previousEntry << 1 | irregularBit} with previousEntry = -1 for none; the irregular bit of
+ * an entry says that its chain (it and every older entry of its hash) is not one dense version
+ * sequence, i.e. two aggregates share the hash (or versions were fed out of order), so lookups may
+ * not stop early. {@code table} holds entry index + 1 (0 = empty slot), linear probing.
+ *
+ * <p>Arrays grow by doubling (capped at the configured maximum the first time), so {@link #add}
+ * is amortised O(1) and allocates only when it grows. A memtable is mutable until
+ * {@link #freeze}; afterwards it never changes and may be read from any thread once safely
+ * published (the worker that writes it to a chunk file). Before that, owner thread only.
+ */
+final class Memtable {
+
+  static final int ENTRY_LONGS = 4;
+  static final int HASH_SLOT = 0;
+  static final int FIRST_VERSION_SLOT = 1;
+  static final int BASE_OFFSET_SLOT = 2;
+  static final int COUNT_POSITION_SLOT = 3;
+
+  static final int NO_ENTRY = -1;
+  private static final int IRREGULAR_BIT = 1;
+  private static final int LINK_SHIFT = 1;
+  private static final int EMPTY_SLOT = 0;
+  private static final int INITIAL_CAPACITY = 1024;
+  private static final int MIN_TABLE_SLOTS = 16;
+  /** The map is rehashed when more than 7/10 of its slots are used. */
+  private static final int LOAD_NUMERATOR = 7;
+  private static final int LOAD_DENOMINATOR = 10;
+  private static final long TABLE_MIX = 0x9E3779B97F4A7C15L;
+  private static final long POSITION_MASK = 0xFFFFFFFFL;
+  /** Runs this short are sorted by insertion inside the merge sort. */
+  private static final int INSERTION_SORT_MAX = 24;
+  /** Rough header and field bytes of this object and its arrays, for {@link #memoryBytes()}. */
+  private static final int OBJECT_OVERHEAD_BYTES = 128;
+
+  private final long fromOffset;
+  private final int maxEntries;
+  private long toOffset = -1;
+  private boolean frozen;
+
+  private long[] entries;
+  private int[] links;
+  private int size;
+  private int[] table;
+  private int tableShift;
+  private int distinct;
+
+  Memtable(long fromOffset, int maxEntries) {
+    this.fromOffset = fromOffset;
+    this.maxEntries = maxEntries;
+    int capacity = Math.min(INITIAL_CAPACITY, maxEntries);
+    this.entries = new long[capacity * ENTRY_LONGS];
+    this.links = new int[capacity];
+    allocateTable(tableSlotsFor(capacity));
+  }
+
+  long fromOffset() {
+    return fromOffset;
+  }
+
+  /** End of the covered offsets; only meaningful once frozen. */
+  long toOffset() {
+    return toOffset;
+  }
+
+  boolean isFrozen() {
+    return frozen;
+  }
+
+  int size() {
+    return size;
+  }
+
+  boolean isEmpty() {
+    return size == 0;
+  }
+
+  int distinctHashes() {
+    return distinct;
+  }
+
+  /** Makes the memtable immutable, covering offsets up to {@code toOffsetExclusive}. */
+  void freeze(long toOffsetExclusive) {
+    this.toOffset = toOffsetExclusive;
+    this.frozen = true;
+  }
+
+  /** Appends an entry; the caller has validated the values and the offset order. */
+  void add(long hash, long firstVersion, int eventCount, long baseOffset, int position) {
+    if (size == links.length) {
+      growEntries();
+    }
+    int index = size;
+    int at = index * ENTRY_LONGS;
+    entries[at + HASH_SLOT] = hash;
+    entries[at + FIRST_VERSION_SLOT] = firstVersion;
+    entries[at + BASE_OFFSET_SLOT] = baseOffset;
+    entries[at + COUNT_POSITION_SLOT] = (long) eventCount << Integer.SIZE | (position & POSITION_MASK);
+    int slot = slotOf(hash);
+    int head = table[slot] - 1;
+    if (head == NO_ENTRY) {
+      links[index] = NO_ENTRY << LINK_SHIFT;
+      distinct++;
+    } else {
+      boolean irregular = isIrregular(head) || firstVersion != firstVersion(head) + eventCount(head);
+      links[index] = head << LINK_SHIFT | (irregular ? IRREGULAR_BIT : 0);
+    }
+    table[slot] = index + 1;
+    size++;
+    if ((long) distinct * LOAD_DENOMINATOR > (long) table.length * LOAD_NUMERATOR) {
+      rehash(table.length * 2);
+    }
+  }
+
+  /** The newest entry of {@code hash}, or {@link #NO_ENTRY}. */
+  int head(long hash) {
+    return table[slotOf(hash)] - 1;
+  }
+
+  /** The entry of the same hash before {@code entry}, or {@link #NO_ENTRY}. */
+  int previous(int entry) {
+    return links[entry] >> LINK_SHIFT;
+  }
+
+  /** Whether the chain ending at {@code entry} is not one dense version sequence. */
+  boolean isIrregular(int entry) {
+    return (links[entry] & IRREGULAR_BIT) != 0;
+  }
+
+  long hash(int entry) {
+    return entries[entry * ENTRY_LONGS + HASH_SLOT];
+  }
+
+  long firstVersion(int entry) {
+    return entries[entry * ENTRY_LONGS + FIRST_VERSION_SLOT];
+  }
+
+  long baseOffset(int entry) {
+    return entries[entry * ENTRY_LONGS + BASE_OFFSET_SLOT];
+  }
+
+  int eventCount(int entry) {
+    return (int) (entries[entry * ENTRY_LONGS + COUNT_POSITION_SLOT] >>> Integer.SIZE);
+  }
+
+  int position(int entry) {
+    return (int) entries[entry * ENTRY_LONGS + COUNT_POSITION_SLOT];
+  }
+
+  /**
+   * Appends to {@code out}, oldest first, the entries of {@code hash} whose versions meet
+   * {@code [fromVersion, toVersionExclusive)}. A regular chain stops at the first entry below the range.
+   */
+  void find(long hash, long fromVersion, long toVersionExclusive, StreamEntryBuffer out) {
+    int entry = head(hash);
+    if (entry == NO_ENTRY) {
+      return;
+    }
+    boolean irregular = isIrregular(entry);
+    int start = out.size();
+    while (entry != NO_ENTRY) {
+      long first = firstVersion(entry);
+      long end = first + eventCount(entry);
+      if (first < toVersionExclusive && end > fromVersion) {
+        out.add(hash, first, eventCount(entry), baseOffset(entry), position(entry));
+      } else if (!irregular && end <= fromVersion) {
+        break;
+      }
+      entry = previous(entry);
+    }
+    out.reverse(start);
+  }
+
+  /**
+   * Appends to {@code out} the entries of {@code hash} newest first, after skipping {@code skip},
+   * until {@code out} holds {@code maxSize}. Returns how many were skipped.
+   */
+  int newestFirst(long hash, int skip, int maxSize, StreamEntryBuffer out) {
+    int skipped = 0;
+    int entry = head(hash);
+    while (entry != NO_ENTRY && out.size() < maxSize) {
+      if (skipped < skip) {
+        skipped++;
+      } else {
+        out.add(hash, firstVersion(entry), eventCount(entry), baseOffset(entry), position(entry));
+      }
+      entry = previous(entry);
+    }
+    return skipped;
+  }
+
+  /**
+   * Drops every entry whose batch reaches {@code offset} or beyond (baseOffset + eventCount &gt;
+   * offset) and returns the lowest base offset dropped, or {@code offset} if none was. Entries are in
+   * offset order, so this pops the tail and rebuilds the map. Mutable memtables only.
+   */
+  long truncateFrom(long offset) {
+    ensureMutable();
+    long lowestDropped = offset;
+    int keep = size;
+    while (keep > 0 && baseOffset(keep - 1) + eventCount(keep - 1) > offset) {
+      keep--;
+      lowestDropped = Math.min(lowestDropped, baseOffset(keep));
+    }
+    if (keep < size) {
+      size = keep;
+      rebuildMap();
+    }
+    return lowestDropped;
+  }
+
+  /**
+   * A memtable without the leading entries whose batches end at or below {@code logStartOffset}
+   * (same coverage), or this one if there are none. Mutable memtables only.
+   */
+  Memtable withoutEntriesBelow(long logStartOffset) {
+    ensureMutable();
+    int drop = 0;
+    while (drop < size && baseOffset(drop) + eventCount(drop) <= logStartOffset) {
+      drop++;
+    }
+    if (drop == 0) {
+      return this;
+    }
+    Memtable kept = new Memtable(fromOffset, maxEntries);
+    for (int i = drop; i < size; i++) {
+      kept.add(hash(i), firstVersion(i), eventCount(i), baseOffset(i), position(i));
+    }
+    return kept;
+  }
+
+  /**
+   * Entry indexes sorted by (hash, firstVersion, baseOffset), the order of chunk files. A stable
+   * merge sort over int indexes; allocates two int arrays, so it runs on the worker, not the owner.
+   */
+  int[] sortedOrder() {
+    int[] order = new int[size];
+    for (int i = 0; i < size; i++) {
+      order[i] = i;
+    }
+    int[] scratch = new int[size];
+    mergeSort(order, scratch, 0, size);
+    return order;
+  }
+
+  /** Heap bytes of the arrays plus a fixed overhead. */
+  long memoryBytes() {
+    return (long) entries.length * Long.BYTES + (long) links.length * Integer.BYTES
+        + (long) table.length * Integer.BYTES + OBJECT_OVERHEAD_BYTES;
+  }
+
+  private void mergeSort(int[] order, int[] scratch, int from, int to) {
+    if (to - from <= INSERTION_SORT_MAX) {
+      for (int i = from + 1; i < to; i++) {
+        int value = order[i];
+        int j = i - 1;
+        while (j >= from && compare(order[j], value) > 0) {
+          order[j + 1] = order[j];
+          j--;
+        }
+        order[j + 1] = value;
+      }
+      return;
+    }
+    int middle = (from + to) >>> 1;
+    mergeSort(order, scratch, from, middle);
+    mergeSort(order, scratch, middle, to);
+    if (compare(order[middle - 1], order[middle]) <= 0) {
+      return;
+    }
+    System.arraycopy(order, from, scratch, from, to - from);
+    int left = from;
+    int right = middle;
+    for (int out = from; out < to; out++) {
+      if (right >= to || (left < middle && compare(scratch[left], scratch[right]) <= 0)) {
+        order[out] = scratch[left++];
+      } else {
+        order[out] = scratch[right++];
+      }
+    }
+  }
+
+  private int compare(int a, int b) {
+    int byHash = Long.compare(hash(a), hash(b));
+    if (byHash != 0) {
+      return byHash;
+    }
+    int byVersion = Long.compare(firstVersion(a), firstVersion(b));
+    return byVersion != 0 ? byVersion : Long.compare(baseOffset(a), baseOffset(b));
+  }
+
+  private void ensureMutable() {
+    if (frozen) {
+      throw new IllegalStateException("memtable [" + fromOffset + ", " + toOffset + ") is frozen");
+    }
+  }
+
+  private int slotOf(long hash) {
+    int mask = table.length - 1;
+    int slot = (int) ((hash * TABLE_MIX) >>> tableShift);
+    while (true) {
+      int stored = table[slot];
+      if (stored == EMPTY_SLOT || entries[(stored - 1) * ENTRY_LONGS + HASH_SLOT] == hash) {
+        return slot;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+
+  private void growEntries() {
+    int capacity = links.length;
+    int grown = capacity < maxEntries ? (int) Math.min((long) capacity * 2, maxEntries) : capacity + (capacity >> 1);
+    if (grown <= capacity) {
+      grown = capacity + 1;
+    }
+    entries = Arrays.copyOf(entries, grown * ENTRY_LONGS);
+    links = Arrays.copyOf(links, grown);
+  }
+
+  private void rehash(int slots) {
+    int[] old = table;
+    allocateTable(slots);
+    for (int stored : old) {
+      if (stored != EMPTY_SLOT) {
+        table[slotOf(entries[(stored - 1) * ENTRY_LONGS + HASH_SLOT])] = stored;
+      }
+    }
+  }
+
+  private void rebuildMap() {
+    int count = size;
+    Arrays.fill(table, EMPTY_SLOT);
+    distinct = 0;
+    size = 0;
+    for (int i = 0; i < count; i++) {
+      int at = i * ENTRY_LONGS;
+      long packed = entries[at + COUNT_POSITION_SLOT];
+      add(entries[at + HASH_SLOT], entries[at + FIRST_VERSION_SLOT], (int) (packed >>> Integer.SIZE),
+          entries[at + BASE_OFFSET_SLOT], (int) packed);
+    }
+  }
+
+  private void allocateTable(int slots) {
+    table = new int[slots];
+    tableShift = Long.SIZE - Integer.numberOfTrailingZeros(slots);
+  }
+
+  private static int tableSlotsFor(int expectedDistinct) {
+    long needed = (long) expectedDistinct * LOAD_DENOMINATOR / LOAD_NUMERATOR + 1;
+    int slots = MIN_TABLE_SLOTS;
+    while (slots < needed) {
+      slots <<= 1;
+    }
+    return slots;
+  }
+}

@@ -1,0 +1,203 @@
+package io.cairn.eventstore.internal.stream;
+
+import static io.cairn.eventstore.internal.stream.StreamChunkFile.BLOCK_BYTES;
+import static io.cairn.eventstore.internal.stream.StreamChunkFile.BLOCK_ENTRIES;
+import static io.cairn.eventstore.internal.stream.StreamChunkFile.ENTRY_SIZE;
+import static io.cairn.eventstore.internal.stream.StreamChunkFile.HEADER_SIZE;
+
+import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * Writes one chunk file (layout in {@link StreamChunkFile}) from sorted entries in a single pass:
+ * entries go out in 64 KiB writes while fence keys, block CRCs, irregular hashes and the Bloom
+ * filter are collected; then the meta section and finally the header, and the file is fsynced.
+ * The caller writes to a temporary name and renames. Blocking; runs on a worker thread.
+ */
+final class StreamChunkWriter {
+
+  /** 16 blocks per write. */
+  static final int WRITE_BUFFER_BYTES = 16 * BLOCK_BYTES;
+
+  private StreamChunkWriter() {
+  }
+
+  /** What was written. */
+  record Written(int entryCount, int distinctHashes, int irregularCount, long fileBytes) {
+  }
+
+  /**
+   * Writes {@code entries} covering offsets {@code [fromOffset, toOffset)} to a new file
+   * {@code path}, leaving out entries whose batch ends at or below {@code dropBelowOffset}
+   * (retention). {@code distinctUpperBound} sizes the Bloom filter. The file is fsynced on return.
+   */
+  static Written write(Path path, StorageIo io, long fromOffset, long toOffset, SortedEntries entries,
+      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset) {
+    try (FileChannel channel = io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      return write(channel, path, fromOffset, toOffset, entries, distinctUpperBound, bloomBitsPerKey, dropBelowOffset);
+    } catch (IOException e) {
+      throw new StorageException("cannot write stream index chunk " + path + ": " + e, e);
+    }
+  }
+
+  private static Written write(FileChannel channel, Path path, long fromOffset, long toOffset, SortedEntries entries,
+      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset) throws IOException {
+    BloomFilter bloom = BloomFilter.forKeys(distinctUpperBound, bloomBitsPerKey);
+    ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
+    CRC32C crc = new CRC32C();
+    long[] fenceHashes = new long[16];
+    long[] fenceVersions = new long[16];
+    int[] blockCrcs = new int[16];
+    long[] irregular = new long[4];
+    int irregularCount = 0;
+    long count = 0;
+    int distinct = 0;
+    long position = HEADER_SIZE;
+    long previousHash = 0;
+    long previousEnd = 0;
+    int blockStartInBuffer = 0;
+
+    while (entries.next()) {
+      long hash = entries.hash();
+      long firstVersion = entries.firstVersion();
+      long baseOffset = entries.baseOffset();
+      int eventCount = entries.eventCount();
+      if (baseOffset + eventCount <= dropBelowOffset) {
+        continue;
+      }
+      if (count == Integer.MAX_VALUE) {
+        throw new StorageException("stream index chunk " + path + " would exceed " + Integer.MAX_VALUE + " entries");
+      }
+      if (count > 0 && hash == previousHash) {
+        if (firstVersion != previousEnd && (irregularCount == 0 || irregular[irregularCount - 1] != hash)) {
+          if (irregularCount == irregular.length) {
+            irregular = Arrays.copyOf(irregular, irregularCount * 2);
+          }
+          irregular[irregularCount++] = hash;
+        }
+      } else {
+        distinct++;
+        bloom.add(hash);
+      }
+      int block = (int) (count / BLOCK_ENTRIES);
+      if (count % BLOCK_ENTRIES == 0) {
+        if (block == fenceHashes.length) {
+          fenceHashes = Arrays.copyOf(fenceHashes, block * 2);
+          fenceVersions = Arrays.copyOf(fenceVersions, block * 2);
+          blockCrcs = Arrays.copyOf(blockCrcs, block * 2);
+        }
+        fenceHashes[block] = hash;
+        fenceVersions[block] = firstVersion;
+        if (!out.hasRemaining()) {
+          position += flush(channel, out, position);
+          blockStartInBuffer = 0;
+        }
+      }
+      out.putLong(hash).putLong(firstVersion).putLong(baseOffset).putInt(eventCount).putInt(entries.position());
+      count++;
+      if (count % BLOCK_ENTRIES == 0) {
+        blockCrcs[block] = blockCrc(crc, out, blockStartInBuffer);
+        blockStartInBuffer = out.position();
+      }
+      previousHash = hash;
+      previousEnd = firstVersion + eventCount;
+    }
+    int entryCount = (int) count;
+    int blocks = StreamChunkFile.blockCount(entryCount);
+    if (count % BLOCK_ENTRIES != 0) {
+      blockCrcs[blocks - 1] = blockCrc(crc, out, blockStartInBuffer);
+    }
+    position += flush(channel, out, position);
+
+    crc.reset();
+    for (int b = 0; b < blocks; b++) {
+      position += ensureRoom(channel, out, position, StreamChunkFile.FENCE_SIZE, crc);
+      out.putLong(fenceHashes[b]).putLong(fenceVersions[b]);
+    }
+    for (int b = 0; b < blocks; b++) {
+      position += ensureRoom(channel, out, position, StreamChunkFile.BLOCK_CRC_SIZE, crc);
+      out.putInt(blockCrcs[b]);
+    }
+    for (int i = 0; i < irregularCount; i++) {
+      position += ensureRoom(channel, out, position, StreamChunkFile.IRREGULAR_HASH_SIZE, crc);
+      out.putLong(irregular[i]);
+    }
+    for (long word : bloom.words()) {
+      position += ensureRoom(channel, out, position, StreamChunkFile.BLOOM_WORD_SIZE, crc);
+      out.putLong(word);
+    }
+    updateCrc(crc, out);
+    flush(channel, out, position);
+    long metaCrc = crc.getValue();
+
+    ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+    header.putInt(StreamChunkFile.MAGIC_OFFSET, StreamChunkFile.MAGIC)
+        .putShort(StreamChunkFile.FORMAT_VERSION_OFFSET, StreamChunkFile.FORMAT_VERSION)
+        .putShort(StreamChunkFile.ENTRY_SIZE_OFFSET, (short) ENTRY_SIZE)
+        .putInt(StreamChunkFile.BLOCK_ENTRIES_OFFSET, BLOCK_ENTRIES)
+        .putLong(StreamChunkFile.FROM_OFFSET_OFFSET, fromOffset)
+        .putLong(StreamChunkFile.TO_OFFSET_OFFSET, toOffset)
+        .putInt(StreamChunkFile.ENTRY_COUNT_OFFSET, entryCount)
+        .putInt(StreamChunkFile.DISTINCT_HASHES_OFFSET, distinct)
+        .putInt(StreamChunkFile.IRREGULAR_COUNT_OFFSET, irregularCount)
+        .putInt(StreamChunkFile.BLOOM_WORDS_OFFSET, bloom.words().length)
+        .putInt(StreamChunkFile.BLOOM_PROBES_OFFSET, bloom.probes())
+        .putInt(StreamChunkFile.META_CRC_OFFSET, (int) metaCrc);
+    crc.reset();
+    crc.update(header.array(), 0, StreamChunkFile.HEADER_CRC_OFFSET);
+    header.putInt(StreamChunkFile.HEADER_CRC_OFFSET, (int) crc.getValue());
+    writeFully(channel, header, 0);
+    channel.force(true);
+    long fileBytes = channel.size();
+    long expected = StreamChunkFile.fileBytes(entryCount, irregularCount, bloom.words().length);
+    if (fileBytes != expected) {
+      throw new StorageException("stream index chunk " + path + " has " + fileBytes + " bytes after writing, expected "
+          + expected);
+    }
+    return new Written(entryCount, distinct, irregularCount, fileBytes);
+  }
+
+  private static int blockCrc(CRC32C crc, ByteBuffer out, int blockStart) {
+    crc.reset();
+    crc.update(out.array(), blockStart, out.position() - blockStart);
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Makes room for {@code bytes} in the meta buffer: if full, adds its bytes to the meta CRC and
+   * writes them at {@code position}. Returns the bytes written.
+   */
+  private static int ensureRoom(FileChannel channel, ByteBuffer out, long position, int bytes, CRC32C crc)
+      throws IOException {
+    if (out.remaining() >= bytes) {
+      return 0;
+    }
+    updateCrc(crc, out);
+    return flush(channel, out, position);
+  }
+
+  private static void updateCrc(CRC32C crc, ByteBuffer out) {
+    crc.update(out.array(), 0, out.position());
+  }
+
+  private static int flush(FileChannel channel, ByteBuffer out, long position) throws IOException {
+    int bytes = out.position();
+    writeFully(channel, out.flip(), position);
+    out.clear();
+    return bytes;
+  }
+
+  private static void writeFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+    long at = position;
+    while (buffer.hasRemaining()) {
+      at += channel.write(buffer, at);
+    }
+  }
+}
