@@ -157,6 +157,9 @@ public final class LocalEventStore implements EventStore {
 
   @Override
   public Future<List<String>> listTopics() {
+    if (closed) {
+      return Future.failedFuture(new StoreClosedException("store " + options.dataDir()));
+    }
     return Future.succeededFuture(List.copyOf(registry.all().keySet()));
   }
 

@@ -1,6 +1,7 @@
 package io.cairn.eventstore.internal.stream;
 
 import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
 
 /**
  * The owner thread's reusable buffer for one 4 KiB entry block of a chunk file. Remembers which
@@ -10,6 +11,7 @@ import java.nio.ByteBuffer;
 final class BlockReader {
 
   private final ByteBuffer buffer = ByteBuffer.allocate(StreamChunkFile.BLOCK_BYTES);
+  private final CRC32C crc = new CRC32C();
   private StreamChunkFile loadedChunk;
   private int loadedBlock = -1;
   private long blocksRead;
@@ -18,7 +20,7 @@ final class BlockReader {
   ByteBuffer load(StreamChunkFile chunk, int block) {
     if (chunk != loadedChunk || block != loadedBlock) {
       loadedChunk = null;
-      chunk.readBlock(block, buffer);
+      chunk.readBlock(block, buffer, crc);
       loadedChunk = chunk;
       loadedBlock = block;
       blocksRead++;

@@ -185,7 +185,8 @@ final class StreamChunkFile implements Closeable {
     readFully(channel, header, 0, path);
     int magic = header.getInt(MAGIC_OFFSET);
     if (magic != MAGIC) {
-      throw invalid(path, MAGIC_OFFSET, "magic", String.format("0x%08x", magic), String.format("expected 0x%08x", MAGIC));
+      throw invalid(path, MAGIC_OFFSET, "magic", String.format("0x%08x", magic),
+          String.format("expected 0x%08x", MAGIC));
     }
     CRC32C crc = new CRC32C();
     crc.update(header.array(), 0, HEADER_CRC_OFFSET);
@@ -195,7 +196,8 @@ final class StreamChunkFile implements Closeable {
           String.format("computed 0x%08x", crc.getValue()));
     }
     short version = header.getShort(FORMAT_VERSION_OFFSET);
-    ensure(version == FORMAT_VERSION, path, FORMAT_VERSION_OFFSET, "formatVersion", version, "expected " + FORMAT_VERSION);
+    ensure(version == FORMAT_VERSION, path, FORMAT_VERSION_OFFSET, "formatVersion", version,
+        "expected " + FORMAT_VERSION);
     short entrySize = header.getShort(ENTRY_SIZE_OFFSET);
     ensure(entrySize == ENTRY_SIZE, path, ENTRY_SIZE_OFFSET, "entrySize", entrySize, "expected " + ENTRY_SIZE);
     int blockEntries = header.getInt(BLOCK_ENTRIES_OFFSET);
@@ -312,28 +314,30 @@ final class StreamChunkFile implements Closeable {
   }
 
   /**
-   * Reads block {@code block} into {@code into} (position 0, limit = the block's bytes) and checks its
-   * CRC; a mismatch marks the chunk corrupt and throws StorageException naming file, block and position.
+   * Reads block {@code block} into the heap buffer {@code into} (position 0, limit = the block's bytes)
+   * and checks its CRC; a mismatch marks the chunk corrupt and throws StorageException naming file, block and position.
    */
-  void readBlock(int block, ByteBuffer into) {
+  void readBlock(int block, ByteBuffer into, CRC32C crc) {
     int bytes = entriesInBlock(block) * ENTRY_SIZE;
     long position = blockPosition(block);
     into.clear().limit(bytes);
     try {
       readFully(channel, into, position, path);
     } catch (IOException e) {
-      throw new StorageException("cannot read block " + block + " at position " + position + " of " + path + ": " + e, e);
+      throw new StorageException("cannot read block " + block + " at position " + position + " of " + path + ": " + e,
+          e);
     }
     into.flip();
-    ensureBlockCrc(block, into, 0, bytes);
+    ensureBlockCrc(block, into, 0, bytes, crc);
   }
 
-  /** Checks the CRC of block {@code block}, whose bytes sit at {@code [at, at + bytes)} of {@code buffer}. */
-  void ensureBlockCrc(int block, ByteBuffer buffer, int at, int bytes) {
-    CRC32C crc = new CRC32C();
-    ByteBuffer view = buffer.duplicate();
-    view.limit(at + bytes).position(at);
-    crc.update(view);
+  /**
+   * Checks the CRC of block {@code block}, whose bytes sit at {@code [at, at + bytes)} of the heap
+   * buffer {@code buffer}, using the caller's reusable {@code crc}.
+   */
+  void ensureBlockCrc(int block, ByteBuffer buffer, int at, int bytes, CRC32C crc) {
+    crc.reset();
+    crc.update(buffer.array(), buffer.arrayOffset() + at, bytes);
     long stored = blockCrcs[block] & UNSIGNED_INT_MASK;
     if (crc.getValue() != stored) {
       corrupt = true;
@@ -568,6 +572,7 @@ final class StreamChunkFile implements Closeable {
 
     private final StreamChunkFile chunk;
     private final ByteBuffer buffer;
+    private final CRC32C crc = new CRC32C();
     private final int blocksPerRead;
     private int nextBlock;
     private int entryInBuffer = -1;
@@ -601,7 +606,8 @@ final class StreamChunkFile implements Closeable {
             + ": " + e, e);
       }
       for (int b = firstBlock; b < lastBlock; b++) {
-        chunk.ensureBlockCrc(b, buffer, (b - firstBlock) * BLOCK_BYTES, chunk.entriesInBlock(b) * ENTRY_SIZE);
+        int bytes = chunk.entriesInBlock(b) * ENTRY_SIZE;
+        chunk.ensureBlockCrc(b, buffer, (b - firstBlock) * BLOCK_BYTES, bytes, crc);
       }
       nextBlock = lastBlock;
       entriesInBuffer = entries;

@@ -61,7 +61,8 @@ public final class StreamIndex implements Closeable {
   /** Digits of the zero-padded first offset in a chunk file's name. */
   public static final int FILE_NAME_DIGITS = 20;
   static final String TEMPORARY_SUFFIX = ".tmp";
-  private static final Pattern CHUNK_NAME = Pattern.compile("\\d{" + FILE_NAME_DIGITS + "}" + Pattern.quote(FILE_SUFFIX));
+  private static final Pattern CHUNK_NAME =
+      Pattern.compile("\\d{" + FILE_NAME_DIGITS + "}" + Pattern.quote(FILE_SUFFIX));
   private static final Pattern TEMPORARY_NAME = Pattern.compile(
       "\\d{" + FILE_NAME_DIGITS + "}" + Pattern.quote(FILE_SUFFIX) + "\\.\\d+" + Pattern.quote(TEMPORARY_SUFFIX));
   /** Rough bytes of this object and its lists, for {@link #memoryBytes()}. */
@@ -103,12 +104,14 @@ public final class StreamIndex implements Closeable {
    * files wholly below {@code logStartOffset} or contained in another, and every file after a gap.
    * Afterwards the caller MUST feed the batches from {@link #indexedUpToOffset()} to the log end.
    */
-  public static StreamIndex open(Path partitionDir, StreamIndexOptions options, long logStartOffset, long logEndOffset) {
+  public static StreamIndex open(Path partitionDir, StreamIndexOptions options, long logStartOffset,
+      long logEndOffset) {
     if (logStartOffset < 0) {
       throw new InvalidInputException("logStartOffset", logStartOffset, "must not be negative");
     }
     if (logEndOffset < logStartOffset) {
-      throw new InvalidInputException("logEndOffset", logEndOffset, "must not be below logStartOffset " + logStartOffset);
+      throw new InvalidInputException("logEndOffset", logEndOffset,
+          "must not be below logStartOffset " + logStartOffset);
     }
     StreamIndex index = new StreamIndex(partitionDir, new StreamIndexOptions(options), logStartOffset);
     try {
@@ -287,7 +290,9 @@ public final class StreamIndex implements Closeable {
    * baseOffset); returns how many. Every entry of the wanted aggregate in that range is included;
    * entries of other aggregates with the same hash may be too, and entries below the log start
    * offset may still appear after retention (skip both). Reads the memtables and, among the chunk
-   * files, only those whose Bloom filter admits the hash; usually one 4 KiB block per such file.
+   * files, only those whose Bloom filter admits the hash; usually one 4 KiB block per such file. In a
+   * memtable the walk starts at the aggregate's newest entry, so it costs one step per batch newer
+   * than the window (a long stream read from its start while still in memory walks its whole chain).
    */
   public int find(long hash, long fromVersionInclusive, int maxEvents, StreamEntryBuffer out) {
     ensureOpen();
@@ -297,7 +302,8 @@ public final class StreamIndex implements Closeable {
     }
     long from = Math.max(1, fromVersionInclusive);
     long to = from > Long.MAX_VALUE - maxEvents ? Long.MAX_VALUE : from + maxEvents;
-    for (StreamChunkFile chunk : chunks) {
+    for (int i = 0; i < chunks.size(); i++) {
+      StreamChunkFile chunk = chunks.get(i);
       if (chunk.mightContain(hash)) {
         ensureNotCorrupt(chunk);
         try {
@@ -307,8 +313,8 @@ public final class StreamIndex implements Closeable {
         }
       }
     }
-    for (Memtable memtable : frozen) {
-      memtable.find(hash, from, to, out);
+    for (int i = 0; i < frozen.size(); i++) {
+      frozen.get(i).find(hash, from, to, out);
     }
     active.find(hash, from, to, out);
     out.sortByVersion(0);
@@ -377,14 +383,18 @@ public final class StreamIndex implements Closeable {
    * Takes the result of a job whose {@link StreamIndexJob#run()} has returned: a written memtable
    * is replaced by its chunk file, merged chunk files by the merged one. Returns whether the index
    * changed; false for a cancelled job (its range was truncated) or a failed one (logged; a failed
-   * flush is retried by a later {@link #nextJob}, its memtable stays searchable meanwhile).
+   * flush is retried by a later {@link #nextJob}, its memtable stays searchable meanwhile). A job
+   * that never ran is abandoned (it may be offered again); one still running is refused.
    */
   public boolean install(StreamIndexJob job) {
     if (job.index != this) {
       throw new InvalidInputException("job", job, "belongs to another stream index");
     }
-    if (!job.isFinished()) {
-      throw new InvalidInputException("job", job, "must have finished running before it is installed");
+    if (!job.hasRun()) {
+      // never handed to a worker (e.g. the executor refused it): abandon it
+      job.abandon();
+    } else if (!job.isFinished()) {
+      throw new IllegalStateException("stream index job " + job + " is still running; install it once run() returned");
     }
     if (job instanceof StreamIndexJob.Flush flush) {
       if (flushInFlight == flush) {
@@ -500,6 +510,7 @@ public final class StreamIndex implements Closeable {
     }
     long cut = offset;
     boolean droppedChunk = false;
+    boolean deletedFiles = false;
     synchronized (fileLock) {
       int firstDropped = chunks.size();
       for (int i = 0; i < chunks.size(); i++) {
@@ -514,6 +525,7 @@ public final class StreamIndex implements Closeable {
         if (merge.renamed) {
           // the merged file already replaced its inputs on disk, so all of them go
           deleteFile(merge.target);
+          deletedFiles = true;
           firstDropped = Math.min(firstDropped, chunks.indexOf(merge.inputs.get(0)));
         }
       }
@@ -522,6 +534,7 @@ public final class StreamIndex implements Closeable {
         flush.cancelled = true;
         if (flush.renamed) {
           deleteFile(flush.target);
+          deletedFiles = true;
         }
       }
       for (int i = chunks.size() - 1; i >= firstDropped; i--) {
@@ -530,6 +543,7 @@ public final class StreamIndex implements Closeable {
         deleteFile(chunk.path());
         retire(chunk);
         droppedChunk = true;
+        deletedFiles = true;
       }
     }
     reader.invalidate();
@@ -542,8 +556,11 @@ public final class StreamIndex implements Closeable {
     } else {
       cut = Math.min(cut, active.truncateFrom(offset));
     }
-    syncDirectoryQuietly();
     indexedUpToOffset = cut;
+    if (deletedFiles) {
+      // a deleted chunk that came back after a crash would describe batches that no longer exist
+      syncDirectory();
+    }
     return cut;
   }
 
@@ -779,14 +796,6 @@ public final class StreamIndex implements Closeable {
   }
 
   // ---- owner-thread helpers ----
-
-  private void syncDirectoryQuietly() {
-    try {
-      syncDirectory();
-    } catch (StorageException e) {
-      LOG.warn("{}", e.getMessage());
-    }
-  }
 
   private Path temporaryFor(Path target) {
     return target.resolveSibling(target.getFileName() + "." + (++jobSequence) + TEMPORARY_SUFFIX);

@@ -107,6 +107,13 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
     return ran;
   }
 
+  /** Marks a job that never ran as finished without doing anything (owner thread, from install). */
+  void abandon() {
+    ran = true;
+    cancelled = true;
+    finished = true;
+  }
+
   /** Whether {@link #run()} has returned, so that the job may be installed. */
   public boolean isFinished() {
     return finished;

@@ -1,0 +1,204 @@
+package io.cairn.eventstore.faults;
+
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link StorageIo} whose channels fail on command, for disk-fault tests: writes fail like a full
+ * disk (optionally after writing part of the buffer, as a real short write would) and
+ * {@link FileChannel#force} fails like an I/O error. Reads, truncation and everything else pass
+ * through. Switches are volatile and may be flipped from any thread.
+ */
+final class FaultyStorageIo implements StorageIo {
+
+  static final String DISK_FULL_MESSAGE = "No space left on device";
+  static final String FSYNC_FAILED_MESSAGE = "Input/output error (injected fsync failure)";
+  private static final long UNLIMITED = Long.MAX_VALUE;
+
+  /** Bytes that may still be written before writes fail; {@link #UNLIMITED} when healthy. */
+  private final AtomicLong writeBudgetBytes = new AtomicLong(UNLIMITED);
+  private volatile boolean failForce;
+  private final AtomicInteger failedWrites = new AtomicInteger();
+  private final AtomicInteger failedForces = new AtomicInteger();
+
+  /** From now on writes succeed for {@code bytes} more bytes, then fail with "No space left on device". */
+  void diskFullAfter(long bytes) {
+    writeBudgetBytes.set(bytes);
+  }
+
+  /** Space is free again: writes succeed. */
+  void freeSpace() {
+    writeBudgetBytes.set(UNLIMITED);
+  }
+
+  /** Whether {@link FileChannel#force} fails. */
+  void failFsync(boolean fail) {
+    failForce = fail;
+  }
+
+  int failedWrites() {
+    return failedWrites.get();
+  }
+
+  int failedForces() {
+    return failedForces.get();
+  }
+
+  @Override
+  public FileChannel open(Path path, OpenOption... options) throws IOException {
+    return new FaultyChannel(FileChannel.open(path, options));
+  }
+
+  /**
+   * How many of {@code wanted} bytes may be written now; throws once nothing may be written. A
+   * short write is returned as the smaller count, the next call throws.
+   */
+  private int allow(int wanted) throws IOException {
+    while (true) {
+      long budget = writeBudgetBytes.get();
+      if (budget == UNLIMITED) {
+        return wanted;
+      }
+      if (budget <= 0 && wanted > 0) {
+        failedWrites.incrementAndGet();
+        throw new IOException(DISK_FULL_MESSAGE);
+      }
+      int granted = (int) Math.min(budget, wanted);
+      if (writeBudgetBytes.compareAndSet(budget, budget - granted)) {
+        return granted;
+      }
+    }
+  }
+
+  private final class FaultyChannel extends FileChannel {
+
+    private final FileChannel delegate;
+
+    FaultyChannel(FileChannel delegate) {
+      this.delegate = delegate;
+    }
+
+    private int write(ByteBuffer src, long position, boolean positional) throws IOException {
+      int granted = allow(src.remaining());
+      if (granted == src.remaining()) {
+        return positional ? delegate.write(src, position) : delegate.write(src);
+      }
+      ByteBuffer part = src.duplicate();
+      part.limit(part.position() + granted);
+      int written = positional ? delegate.write(part, position) : delegate.write(part);
+      src.position(src.position() + written);
+      return written;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      return delegate.read(dst);
+    }
+
+    @Override
+    public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
+      return delegate.read(dsts, offset, length);
+    }
+
+    @Override
+    public int write(ByteBuffer src) throws IOException {
+      return write(src, -1, false);
+    }
+
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+      long total = 0;
+      for (int i = offset; i < offset + length; i++) {
+        int before = srcs[i].remaining();
+        int written = write(srcs[i]);
+        total += written;
+        if (written < before) {
+          break;
+        }
+      }
+      return total;
+    }
+
+    @Override
+    public long position() throws IOException {
+      return delegate.position();
+    }
+
+    @Override
+    public FileChannel position(long newPosition) throws IOException {
+      delegate.position(newPosition);
+      return this;
+    }
+
+    @Override
+    public long size() throws IOException {
+      return delegate.size();
+    }
+
+    @Override
+    public FileChannel truncate(long size) throws IOException {
+      delegate.truncate(size);
+      return this;
+    }
+
+    @Override
+    public void force(boolean metaData) throws IOException {
+      if (failForce) {
+        failedForces.incrementAndGet();
+        throw new IOException(FSYNC_FAILED_MESSAGE);
+      }
+      delegate.force(metaData);
+    }
+
+    @Override
+    public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
+      return delegate.transferTo(position, count, target);
+    }
+
+    @Override
+    public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
+      int granted = allow((int) Math.min(Integer.MAX_VALUE, count));
+      return delegate.transferFrom(src, position, granted);
+    }
+
+    @Override
+    public int read(ByteBuffer dst, long position) throws IOException {
+      return delegate.read(dst, position);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long position) throws IOException {
+      return write(src, position, true);
+    }
+
+    @Override
+    public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
+      return delegate.map(mode, position, size);
+    }
+
+    @Override
+    public FileLock lock(long position, long size, boolean shared) throws IOException {
+      return delegate.lock(position, size, shared);
+    }
+
+    @Override
+    public FileLock tryLock(long position, long size, boolean shared) throws IOException {
+      return delegate.tryLock(position, size, shared);
+    }
+
+    @Override
+    protected void implCloseChannel() throws IOException {
+      delegate.close();
+    }
+  }
+}
