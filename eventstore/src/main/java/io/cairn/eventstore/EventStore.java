@@ -62,7 +62,9 @@ public interface EventStore {
   /**
    * Reads a partition from {@code start} and then follows it live. The stream is backpressured:
    * it reads ahead only while the handler's demand allows ({@code pause}, {@code resume},
-   * {@code fetch}). It ends only when closed or when the store closes.
+   * {@code fetch}). Handlers run on the context that called {@code subscribe}. Setting the handler to
+   * {@code null} ends the subscription (the end handler is called); it also ends when the store closes.
+   * A failure (unknown partition, storage error) is reported to the exception handler, then the stream ends.
    */
   ReadStream<StoredEvent> subscribe(String topic, int partition, StartPosition start);
 

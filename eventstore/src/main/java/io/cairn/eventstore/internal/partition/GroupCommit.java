@@ -23,6 +23,7 @@ final class GroupCommit {
   private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
   private final Supplier<Future<Long>> flush;
   private final Consumer<Long> onDurable;
+  private final Runnable onIdle;
   private boolean flushing;
   private Throwable failure;
 
@@ -30,10 +31,12 @@ final class GroupCommit {
    * @param flush     starts an fsync off the event loop; its future (completing on the owner context)
    *                  gives the offset it made durable: every record below it is on disk
    * @param onDurable told the new durable offset after each successful fsync
+   * @param onIdle    told when the last fsync finished and nothing is waiting any more
    */
-  GroupCommit(Supplier<Future<Long>> flush, Consumer<Long> onDurable) {
+  GroupCommit(Supplier<Future<Long>> flush, Consumer<Long> onDurable, Runnable onIdle) {
     this.flush = flush;
     this.onDurable = onDurable;
+    this.onIdle = onIdle;
   }
 
   /** Queues an acknowledgement until the log is durable past {@code lastOffset}. */
@@ -63,6 +66,9 @@ final class GroupCommit {
       } else {
         acknowledgeBelow(ar.result());
         maybeFlush();
+      }
+      if (!busy()) {
+        onIdle.run();
       }
     });
   }

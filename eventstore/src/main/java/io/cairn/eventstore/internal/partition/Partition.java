@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +60,8 @@ public final class Partition extends VerticleBase {
   private PartitionStorage storage;
   private GroupCommit groupCommit;
   private final List<Promise<Long>> highWatermarkWaiters = new ArrayList<>();
+  private final List<Promise<Void>> idleWaiters = new ArrayList<>();
+  private int inFlightDiskTasks;
   private volatile long highWatermark;
   private volatile long logStartOffset;
   private long maintenanceTimer = -1;
@@ -91,7 +94,7 @@ public final class Partition extends VerticleBase {
           storage = opened;
           logStartOffset = storage.logStartOffset();
           highWatermark = storage.logEndOffset();
-          groupCommit = new GroupCommit(this::flushOffLoop, this::onDurable);
+          groupCommit = new GroupCommit(this::flushOffLoop, this::onDurable, this::maybeSignalIdle);
           maintenanceTimer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
           LOG.info("opened {}: {}", name, storage.recoverySummary());
           return null;
@@ -182,7 +185,27 @@ public final class Partition extends VerticleBase {
   }
 
   private Future<Long> flushOffLoop() {
-    return diskExecutor.executeBlocking(() -> storage.flush(), false);
+    return onDisk(() -> storage.flush());
+  }
+
+  /**
+   * Runs blocking work of the owner on a disk thread and counts it, so that close can wait until none
+   * is left. Owner thread; the future completes on the owner context.
+   */
+  private <T> Future<T> onDisk(Callable<T> work) {
+    inFlightDiskTasks++;
+    return diskExecutor.executeBlocking(work, false).andThen(ar -> {
+      inFlightDiskTasks--;
+      maybeSignalIdle();
+    });
+  }
+
+  private void maybeSignalIdle() {
+    if (inFlightDiskTasks == 0 && !groupCommit.busy() && !idleWaiters.isEmpty()) {
+      List<Promise<Void>> waiters = new ArrayList<>(idleWaiters);
+      idleWaiters.clear();
+      waiters.forEach(Promise::complete);
+    }
   }
 
   private void onDurable(long durableOffset) {
@@ -284,10 +307,10 @@ public final class Partition extends VerticleBase {
     Optional<StreamIndexJob> next;
     while (!closing && (next = storage.nextStreamIndexJob()).isPresent()) {
       StreamIndexJob job = next.get();
-      diskExecutor.executeBlocking(() -> {
+      onDisk(() -> {
         job.run();
         return job;
-      }, false).onComplete(ar -> storage.installStreamIndexJob(job));
+      }).onComplete(ar -> storage.installStreamIndexJob(job));
     }
   }
 
@@ -299,13 +322,13 @@ public final class Partition extends VerticleBase {
     long nowMs = System.currentTimeMillis();
     boolean retentionDue = nowMs - lastRetentionCheckMs >= options.retentionCheckIntervalMs();
     Checkpoint checkpoint = storage.prepareCheckpoint();
-    diskExecutor.executeBlocking(() -> {
+    onDisk(() -> {
       long durable = storage.flush();
       if (checkpoint != null) {
         storage.writeCheckpoint(checkpoint);
       }
       return durable;
-    }, false).onComplete(ar -> {
+    }).onComplete(ar -> {
       maintenanceRunning = false;
       if (ar.failed()) {
         LOG.error("{}: background flush failed; the partition is read-only", name, ar.cause());
@@ -353,12 +376,11 @@ public final class Partition extends VerticleBase {
     return promise.future();
   }
 
+  /** Completes when no fsync, checkpoint or index job of this partition is running or queued (owner). */
   private Future<Void> awaitIdle() {
-    if (!groupCommit.busy() && !maintenanceRunning) {
-      return Future.succeededFuture();
-    }
     Promise<Void> idle = Promise.promise();
-    vertx.setTimer(1, id -> awaitIdle().onComplete(idle));
+    idleWaiters.add(idle);
+    maybeSignalIdle();
     return idle.future();
   }
 
