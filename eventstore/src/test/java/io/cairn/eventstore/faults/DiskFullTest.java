@@ -1,5 +1,7 @@
 package io.cairn.eventstore.faults;
 
+import io.cairn.eventstore.testing.FaultyStorageIo;
+
 import static io.cairn.eventstore.contract.StoreTestSupport.appended;
 import static io.cairn.eventstore.contract.StoreTestSupport.await;
 import static io.cairn.eventstore.contract.StoreTestSupport.event;

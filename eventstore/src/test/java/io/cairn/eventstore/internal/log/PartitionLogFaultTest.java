@@ -1,5 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.testing.FaultyStorageIo;
+
 import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
 import static io.cairn.eventstore.internal.log.LogTestSupport.append;
 import static io.cairn.eventstore.internal.log.LogTestSupport.readAll;
@@ -29,7 +31,7 @@ class PartitionLogFaultTest {
   Path tempDir;
 
   private final AtomicLong clock = new AtomicLong(START_MS);
-  private final FaultyIo io = new FaultyIo();
+  private final FaultyStorageIo io = new FaultyStorageIo();
   private final List<PartitionLog> opened = new ArrayList<>();
 
   private Path dir() {
@@ -62,7 +64,7 @@ class PartitionLogFaultTest {
       append(log, 1, 100, START_MS);
     }
     long sizeBefore = log.sizeInBytes();
-    io.failWritesAfter(50);
+    io.diskFullAfter(50);
 
     // when
     ByteBuffer batch = TestBatches.batch(5, 1, START_MS, 100);
@@ -71,7 +73,7 @@ class PartitionLogFaultTest {
         .isNotInstanceOf(PartitionReadOnlyException.class)
         .hasMessageContaining("append of the batch at offset 5")
         .hasMessageContaining("00000000000000000000.log at position " + sizeBefore)
-        .hasMessageContaining(FaultyIo.DISK_FULL)
+        .hasMessageContaining(FaultyStorageIo.DISK_FULL_MESSAGE)
         .hasMessageContaining("cut back to " + sizeBefore + " bytes");
 
     // then
@@ -94,11 +96,11 @@ class PartitionLogFaultTest {
       append(log, 1, 200, START_MS);
     }
     long end = log.logEndOffset();
-    io.failWritesAfter(0);
+    io.diskFullAfter(0);
 
     // when / then
     assertThatThrownBy(() -> append(log, 1, 200, START_MS)).isInstanceOf(StorageException.class)
-        .hasMessageContaining("rolling").hasMessageContaining(FaultyIo.DISK_FULL);
+        .hasMessageContaining("rolling").hasMessageContaining(FaultyStorageIo.DISK_FULL_MESSAGE);
     assertThat(log.logEndOffset()).isEqualTo(end);
     assertThat(log.segmentCount()).isEqualTo(1);
     assertThat(Files.exists(SegmentFiles.logFile(dir(), end))).isFalse();
@@ -112,7 +114,7 @@ class PartitionLogFaultTest {
     // given
     PartitionLog log = open(new TopicConfig());
     append(log, 1, 100, START_MS);
-    io.failWritesAfter(10);
+    io.diskFullAfter(10);
     io.failTruncate(true);
 
     // when
@@ -135,7 +137,7 @@ class PartitionLogFaultTest {
     log.flush();
     log.checkpointRecoveryPoint(log.logEndOffset());
     append(log, 1, 100, START_MS);
-    io.failForce(true);
+    io.failFsync(true);
 
     // when
     assertThatThrownBy(log::flush).isInstanceOf(StorageException.class)
@@ -158,7 +160,7 @@ class PartitionLogFaultTest {
     // given
     PartitionLog log = open(new TopicConfig());
     append(log, 1, 100, START_MS);
-    io.failForce(true);
+    io.failFsync(true);
     assertThatThrownBy(log::flush).isInstanceOf(StorageException.class);
     io.heal();
 
@@ -180,7 +182,7 @@ class PartitionLogFaultTest {
     log.checkpointRecoveryPoint(1);
     append(log, 1, 100, START_MS);
     log.flush();
-    io.failWritesAfter(0);
+    io.diskFullAfter(0);
 
     // when / then
     assertThatThrownBy(() -> log.checkpointRecoveryPoint(2)).isInstanceOf(StorageException.class)

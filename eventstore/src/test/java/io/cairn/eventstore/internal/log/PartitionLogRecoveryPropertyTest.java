@@ -1,5 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.testing.FaultyStorageIo;
+
 import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +44,7 @@ class PartitionLogRecoveryPropertyTest {
     // given: random batches over random segment sizes, with random flush + checkpoint points
     TopicConfig config = new TopicConfig().setSegmentBytes(1024 + random.nextInt(3 * 1024))
         .setIndexIntervalBytes(random.nextInt(600));
-    FaultyIo io = new FaultyIo();
+    FaultyStorageIo io = new FaultyStorageIo();
     PartitionLog log = PartitionLog.open(dir, config, io, () -> START_MS);
     List<ByteBuffer> written = new ArrayList<>();
     List<LogAppendInfo> infos = new ArrayList<>();
@@ -86,7 +88,7 @@ class PartitionLogRecoveryPropertyTest {
     }
 
     // when
-    PartitionLog recovered = PartitionLog.open(dir, config, new FaultyIo(), () -> START_MS);
+    PartitionLog recovered = PartitionLog.open(dir, config, new FaultyStorageIo(), () -> START_MS);
 
     // then
     try {

@@ -1,5 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.testing.FaultyStorageIo;
+
 import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
 import static io.cairn.eventstore.internal.log.LogTestSupport.append;
 import static io.cairn.eventstore.internal.log.LogTestSupport.baseOffsets;
@@ -39,7 +41,7 @@ class PartitionLogRecoveryTest {
 
   private final AtomicLong clock = new AtomicLong(START_MS);
   private final List<PartitionLog> opened = new ArrayList<>();
-  private FaultyIo io = new FaultyIo();
+  private FaultyStorageIo io = new FaultyStorageIo();
 
   private Path dir() {
     return tempDir.resolve("accounts-3");
@@ -55,7 +57,7 @@ class PartitionLogRecoveryTest {
   private void crash() throws IOException {
     io.crash();
     opened.clear();
-    io = new FaultyIo();
+    io = new FaultyStorageIo();
   }
 
   @AfterEach

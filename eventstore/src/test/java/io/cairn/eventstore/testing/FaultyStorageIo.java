@@ -1,4 +1,4 @@
-package io.cairn.eventstore.faults;
+package io.cairn.eventstore.testing;
 
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
@@ -10,53 +10,81 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A {@link StorageIo} whose channels fail on command, for disk-fault tests: writes fail like a full
- * disk (optionally after writing part of the buffer, as a real short write would) and
- * {@link FileChannel#force} fails like an I/O error. Reads, truncation and everything else pass
- * through. Switches are volatile and may be flipped from any thread.
+ * A {@link StorageIo} whose channels fail on command, for disk-fault tests at the true boundary between
+ * the store and the disk: writes fail like a full disk (after writing what still fits, as a real short
+ * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
+ * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
+ * through. Switches may be flipped from any thread.
  */
-final class FaultyStorageIo implements StorageIo {
+public final class FaultyStorageIo implements StorageIo {
 
-  static final String DISK_FULL_MESSAGE = "No space left on device";
-  static final String FSYNC_FAILED_MESSAGE = "Input/output error (injected fsync failure)";
+  public static final String DISK_FULL_MESSAGE = "No space left on device";
+  public static final String FSYNC_FAILED_MESSAGE = "Input/output error (injected fsync failure)";
+  public static final String TRUNCATE_FAILED_MESSAGE = "Input/output error (injected truncate failure)";
   private static final long UNLIMITED = Long.MAX_VALUE;
 
   /** Bytes that may still be written before writes fail; {@link #UNLIMITED} when healthy. */
   private final AtomicLong writeBudgetBytes = new AtomicLong(UNLIMITED);
   private volatile boolean failForce;
+  private volatile boolean failTruncate;
+  private final List<FileChannel> opened = new ArrayList<>();
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
 
   /** From now on writes succeed for {@code bytes} more bytes, then fail with "No space left on device". */
-  void diskFullAfter(long bytes) {
+  public void diskFullAfter(long bytes) {
     writeBudgetBytes.set(bytes);
   }
 
   /** Space is free again: writes succeed. */
-  void freeSpace() {
+  public void freeSpace() {
     writeBudgetBytes.set(UNLIMITED);
   }
 
   /** Whether {@link FileChannel#force} fails. */
-  void failFsync(boolean fail) {
+  public void failFsync(boolean fail) {
     failForce = fail;
   }
 
-  int failedWrites() {
+  /** Whether {@link FileChannel#truncate} fails. */
+  public void failTruncate(boolean fail) {
+    failTruncate = fail;
+  }
+
+  /** Clears every fault. */
+  public void heal() {
+    freeSpace();
+    failForce = false;
+    failTruncate = false;
+  }
+
+  /** Closes every channel opened so far, as a killed process would lose them. */
+  public synchronized void crash() throws IOException {
+    for (FileChannel channel : opened) {
+      channel.close();
+    }
+    opened.clear();
+  }
+
+  public int failedWrites() {
     return failedWrites.get();
   }
 
-  int failedForces() {
+  public int failedForces() {
     return failedForces.get();
   }
 
   @Override
-  public FileChannel open(Path path, OpenOption... options) throws IOException {
-    return new FaultyChannel(FileChannel.open(path, options));
+  public synchronized FileChannel open(Path path, OpenOption... options) throws IOException {
+    FileChannel channel = new FaultyChannel(FileChannel.open(path, options));
+    opened.add(channel);
+    return channel;
   }
 
   /**
@@ -147,6 +175,9 @@ final class FaultyStorageIo implements StorageIo {
 
     @Override
     public FileChannel truncate(long size) throws IOException {
+      if (failTruncate) {
+        throw new IOException(TRUNCATE_FAILED_MESSAGE);
+      }
       delegate.truncate(size);
       return this;
     }
