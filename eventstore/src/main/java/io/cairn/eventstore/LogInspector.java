@@ -17,7 +17,8 @@ public final class LogInspector {
   /**
    * Checks every partition directory under {@code dataDir} (any directory holding segment
    * {@code .log} files, or {@code dataDir} itself): each batch's magic, length and CRC-32C, dense
-   * offsets within and across segments, every {@code .index} and {@code .timeindex} entry (it must
+   * offsets within and across segments (strictly increasing with gaps for a topic whose metadata says
+   * {@code cleanup.policy=compact}, since compaction removes records but keeps offsets), every {@code .index} and {@code .timeindex} entry (it must
    * point at a real batch start with that base offset, resp. a batch whose max timestamp it holds),
    * completeness of the time index of closed segments, and the recovery-point file.
    *

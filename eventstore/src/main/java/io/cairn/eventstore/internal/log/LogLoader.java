@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.record.BatchHeader;
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,6 +39,7 @@ final class LogLoader {
   private final StorageIo io;
   private final LongSupplier clockMs;
   private final ConcurrentSkipListMap<Long, LogSegment> segments;
+  private final boolean offsetGapsAllowed;
 
   /** A loader that fills {@code segments} from {@code dir}. */
   LogLoader(Path dir, String name, TopicConfig config, StorageIo io, LongSupplier clockMs,
@@ -47,6 +50,7 @@ final class LogLoader {
     this.io = io;
     this.clockMs = clockMs;
     this.segments = segments;
+    this.offsetGapsAllowed = config.cleanupPolicy() == CleanupPolicy.COMPACT;
   }
 
   /**
@@ -70,6 +74,7 @@ final class LogLoader {
     if (created && parent != null) {
       SegmentFiles.fsyncDirectory(io, parent);
     }
+    finishOrRollBackCompaction();
     deleteLeftoverFiles();
     long[] bases = SegmentFiles.listBaseOffsets(dir, SegmentFiles.LOG_SUFFIX);
     boolean markerExists = CleanShutdownMarker.exists(dir);
@@ -83,13 +88,13 @@ final class LogLoader {
         throw new StorageException(dir + " has no segment files but its recovery point is " + storedPoint.getAsLong()
             + ": batches that were fsynced are missing");
       }
-      segments.put(0L, LogSegment.create(dir, 0, io, config.indexIntervalBytes()));
+      segments.put(0L, LogSegment.create(dir, 0, io, config.indexIntervalBytes(), offsetGapsAllowed));
       SegmentFiles.fsyncDirectory(io, dir);
       clean = true;
       point = 0;
     } else {
       for (long base : bases) {
-        segments.put(base, LogSegment.open(dir, base, io, config.indexIntervalBytes()));
+        segments.put(base, LogSegment.open(dir, base, io, config.indexIntervalBytes(), offsetGapsAllowed));
       }
       clean = markerEnd.isPresent() && recover(markerEnd.getAsLong(), true, counters);
       point = clean ? markerEnd.getAsLong() : storedPoint.orElse(bases[0]);
@@ -154,7 +159,7 @@ final class LogLoader {
       } else if (problem.isPresent()) {
         LOG.warn("{}: rebuilding the index files of {}: {}", name, segment.logFile(), problem.get());
         scanSegment(segment, point, true, counters);
-        if (segment.nextOffset() != next) {
+        if (segment.nextOffset() != next && !(offsetGapsAllowed && segment.nextOffset() < next)) {
           throw new StorageException(segment.logFile() + " ends at offset " + segment.nextOffset()
               + " but the next segment starts at " + next + ": offsets below the recovery point " + point
               + " are missing or overlap");
@@ -167,7 +172,7 @@ final class LogLoader {
     long expectedNext = scanStart < count ? list.get(scanStart).baseOffset() : -1;
     for (int i = scanStart; i < count; i++) {
       LogSegment segment = list.get(i);
-      if (segment.baseOffset() != expectedNext) {
+      if (!segment.acceptsBaseOffset(segment.baseOffset(), expectedNext)) {
         if (expectedNext < point) {
           throw new StorageException(list.get(i - 1).logFile() + " ends at offset " + expectedNext + " but "
               + segment.logFile() + " starts at " + segment.baseOffset() + ": offsets below the recovery point "
@@ -234,8 +239,9 @@ final class LogLoader {
       ByteBuffer buffer = scanner.buffer();
       int at = scanner.batchStart();
       String problem = step == BatchScanner.Step.INVALID ? scanner.problem()
-          : BatchHeader.baseOffset(buffer, at) != expected
-          ? "baseOffset is " + BatchHeader.baseOffset(buffer, at) + ", expected " + expected + " (offsets must be dense)"
+          : !segment.acceptsBaseOffset(BatchHeader.baseOffset(buffer, at), expected)
+          ? "baseOffset is " + BatchHeader.baseOffset(buffer, at) + ", expected " + expected
+          + (offsetGapsAllowed ? " or more (offsets must increase)" : " (offsets must be dense)")
           : "";
       if (!problem.isEmpty()) {
         long position = step == BatchScanner.Step.INVALID ? scanner.position() : scanner.batchPosition();
@@ -251,7 +257,8 @@ final class LogLoader {
         counters.bytesTruncated += fileSize - position;
         return true;
       }
-      segment.indexBatch(expected, BatchHeader.lastOffset(buffer, at), BatchHeader.maxTimestamp(buffer, at),
+      segment.indexBatch(BatchHeader.baseOffset(buffer, at), BatchHeader.lastOffset(buffer, at),
+          BatchHeader.maxTimestamp(buffer, at),
           (int) scanner.batchPosition(), scanner.batchSize());
       counters.bytesScanned += scanner.batchSize();
       expected = BatchHeader.lastOffset(buffer, at) + 1;
@@ -278,6 +285,85 @@ final class LogLoader {
 
   private static int fileSizeOf(LogSegment segment) throws IOException {
     return (int) segment.fileSize();
+  }
+
+  /**
+   * Ends a compaction that a crash interrupted (see {@link PartitionLog#installCompaction}): if any
+   * {@code <base>.log.cleaned} is left, the swap had not been committed, so every {@code .cleaned}
+   * and {@code .swap} file is deleted and the old segments stay (roll back). Otherwise every
+   * {@code .swap} file is renamed over its segment file (roll forward); a segment whose
+   * {@code .log} is swapped in without its index files gets its old, now stale index files deleted
+   * (they are rebuilt). The directory is fsynced after either.
+   */
+  private void finishOrRollBackCompaction() throws IOException {
+    List<Path> cleaned = new ArrayList<>();
+    List<Path> swaps = new ArrayList<>();
+    boolean uncommitted = false;
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+      for (Path file : files) {
+        String fileName = file.getFileName().toString();
+        String withoutTemp = fileName.endsWith(SegmentFiles.TEMP_SUFFIX)
+            ? fileName.substring(0, fileName.length() - SegmentFiles.TEMP_SUFFIX.length()) : fileName;
+        if (withoutTemp.endsWith(SegmentFiles.CLEANED_SUFFIX) && isSegmentFileName(withoutTemp,
+            SegmentFiles.CLEANED_SUFFIX)) {
+          cleaned.add(file);
+          uncommitted |= withoutTemp.equals(fileName) && fileName.endsWith(SegmentFiles.LOG_SUFFIX
+              + SegmentFiles.CLEANED_SUFFIX);
+        } else if (fileName.endsWith(SegmentFiles.SWAP_SUFFIX) && isSegmentFileName(fileName, SegmentFiles.SWAP_SUFFIX)) {
+          swaps.add(file);
+        }
+      }
+    }
+    if (cleaned.isEmpty() && swaps.isEmpty()) {
+      return;
+    }
+    if (uncommitted || swaps.isEmpty()) {
+      LOG.warn("{}: rolling back an unfinished compaction: deleting {} cleaned and {} swap file(s); the old segments"
+          + " stay", name, cleaned.size(), swaps.size());
+      for (Path file : cleaned) {
+        Files.deleteIfExists(file);
+      }
+      for (Path file : swaps) {
+        Files.deleteIfExists(file);
+      }
+    } else {
+      LOG.warn("{}: finishing a committed compaction: swapping in {} file(s)", name, swaps.size());
+      for (Path file : cleaned) {
+        Files.deleteIfExists(file);
+      }
+      for (Path swap : swaps) {
+        OptionalLong logBase = SegmentFiles.parseBaseOffset(withoutSwapSuffix(swap).getFileName().toString(),
+            SegmentFiles.LOG_SUFFIX);
+        if (logBase.isPresent()) {
+          deleteUnlessSwapped(SegmentFiles.offsetIndexFile(dir, logBase.getAsLong()));
+          deleteUnlessSwapped(SegmentFiles.timeIndexFile(dir, logBase.getAsLong()));
+        }
+      }
+      for (Path swap : swaps) {
+        Files.move(swap, withoutSwapSuffix(swap), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    SegmentFiles.fsyncDirectory(io, dir);
+  }
+
+  private static Path withoutSwapSuffix(Path swap) {
+    String fileName = swap.getFileName().toString();
+    return swap.resolveSibling(fileName.substring(0, fileName.length() - SegmentFiles.SWAP_SUFFIX.length()));
+  }
+
+  /** Deletes a stale index file of a segment being swapped in, unless its own swap replaces it. */
+  private static void deleteUnlessSwapped(Path indexFile) throws IOException {
+    if (!Files.exists(SegmentFiles.withSuffix(indexFile, SegmentFiles.SWAP_SUFFIX))) {
+      Files.deleteIfExists(indexFile);
+    }
+  }
+
+  /** Whether {@code fileName} is {@code <20 digits>.log|.index|.timeindex} followed by {@code suffix}. */
+  private static boolean isSegmentFileName(String fileName, String suffix) {
+    String stem = fileName.substring(0, fileName.length() - suffix.length());
+    return SegmentFiles.parseBaseOffset(stem, SegmentFiles.LOG_SUFFIX).isPresent()
+        || SegmentFiles.parseBaseOffset(stem, SegmentFiles.OFFSET_INDEX_SUFFIX).isPresent()
+        || SegmentFiles.parseBaseOffset(stem, SegmentFiles.TIME_INDEX_SUFFIX).isPresent();
   }
 
   /** Deletes this class's temp files and index files whose segment file is gone (crash leftovers). */

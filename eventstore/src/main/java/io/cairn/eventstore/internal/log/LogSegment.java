@@ -18,7 +18,9 @@ import java.util.Optional;
  *
  * <p>Invariant: the bytes {@code [0, sizeInBytes())} of the file are whole v2 batches with dense,
  * increasing offsets from {@link #baseOffset()} to {@code nextOffset() - 1}; the indexes cover only
- * those batches. The file is opened through {@link StorageIo} so tests can inject disk faults.
+ * those batches. A segment of a compacted topic ({@link #offsetGapsAllowed()}) may have gaps: each
+ * batch's base offset is only above the previous batch's last offset, the first batch may start
+ * after the base offset, and a cleaned segment may be empty. The file is opened through {@link StorageIo} so tests can inject disk faults.
  *
  * <p>Thread-safety: one owner thread appends, truncates, rolls and (re)builds; any thread may read
  * and look up. The owner writes the bytes and the index entries first and then publishes the new
@@ -38,6 +40,7 @@ final class LogSegment {
   private final FileChannel channel;
   private final StorageIo io;
   private final int indexIntervalBytes;
+  private final boolean offsetGapsAllowed;
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
   private final Object lifecycleLock = new Object();
@@ -52,33 +55,66 @@ final class LogSegment {
   private boolean closed;
 
   private LogSegment(Path dir, long baseOffset, FileChannel channel, StorageIo io, int indexIntervalBytes,
-                     int sizeInBytes) {
+                     int sizeInBytes, boolean offsetGapsAllowed, String fileSuffix) {
     this.baseOffset = baseOffset;
-    this.logFile = SegmentFiles.logFile(dir, baseOffset);
+    this.logFile = SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), fileSuffix);
     this.channel = channel;
     this.io = io;
     this.indexIntervalBytes = indexIntervalBytes;
-    this.offsetIndex = new OffsetIndex(SegmentFiles.offsetIndexFile(dir, baseOffset), baseOffset);
-    this.timeIndex = new TimeIndex(SegmentFiles.timeIndexFile(dir, baseOffset), baseOffset);
+    this.offsetGapsAllowed = offsetGapsAllowed;
+    this.offsetIndex = new OffsetIndex(SegmentFiles.withSuffix(SegmentFiles.offsetIndexFile(dir, baseOffset),
+        fileSuffix), baseOffset);
+    this.timeIndex = new TimeIndex(SegmentFiles.withSuffix(SegmentFiles.timeIndexFile(dir, baseOffset), fileSuffix),
+        baseOffset);
     this.sizeInBytes = sizeInBytes;
     this.flushedBytes = sizeInBytes;
     this.nextOffset = baseOffset;
     this.offsetOfMaxTimestamp = baseOffset;
   }
 
-  /** Creates the empty segment starting at {@code baseOffset}; an empty leftover file is replaced. */
+  /** Creates the empty segment starting at {@code baseOffset} with dense offsets. */
   static LogSegment create(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes) throws IOException {
+    return create(dir, baseOffset, io, indexIntervalBytes, false);
+  }
+
+  /**
+   * Creates the empty segment starting at {@code baseOffset}; an empty leftover file is replaced.
+   * With {@code offsetGapsAllowed} (compacted topics) batches only need strictly increasing offsets.
+   */
+  static LogSegment create(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes, boolean offsetGapsAllowed)
+      throws IOException {
     Path file = SegmentFiles.logFile(dir, baseOffset);
     if (Files.exists(file) && Files.size(file) == 0) {
       Files.delete(file);
     }
     FileChannel channel = io.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
-    return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, 0);
+    return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, 0, offsetGapsAllowed, "");
   }
 
-  /** Opens the existing segment starting at {@code baseOffset}; its indexes are not loaded yet. */
+  /**
+   * Creates the cleaned copy of the segment starting at {@code baseOffset}, whose files carry the
+   * suffix {@link SegmentFiles#CLEANED_SUFFIX} ({@code <base>.log.cleaned}, ...); a leftover copy
+   * is replaced. Offsets may have gaps. For compaction: written by the worker, never served.
+   */
+  static LogSegment createCleaned(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes) throws IOException {
+    Path file = SegmentFiles.withSuffix(SegmentFiles.logFile(dir, baseOffset), SegmentFiles.CLEANED_SUFFIX);
+    FileChannel channel = io.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.READ, StandardOpenOption.WRITE);
+    return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, 0, true, SegmentFiles.CLEANED_SUFFIX);
+  }
+
+  /** Opens the existing segment starting at {@code baseOffset} with dense offsets. */
   static LogSegment open(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes) throws IOException {
+    return open(dir, baseOffset, io, indexIntervalBytes, false);
+  }
+
+  /**
+   * Opens the existing segment starting at {@code baseOffset}; its indexes are not loaded yet. With
+   * {@code offsetGapsAllowed} (compacted topics) batches only need strictly increasing offsets.
+   */
+  static LogSegment open(Path dir, long baseOffset, StorageIo io, int indexIntervalBytes, boolean offsetGapsAllowed)
+      throws IOException {
     Path file = SegmentFiles.logFile(dir, baseOffset);
     FileChannel channel = io.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
     try {
@@ -86,7 +122,7 @@ final class LogSegment {
       if (size > Integer.MAX_VALUE) {
         throw new IOException(file + " is " + size + " bytes; a segment holds at most " + Integer.MAX_VALUE);
       }
-      return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, (int) size);
+      return new LogSegment(dir, baseOffset, channel, io, indexIntervalBytes, (int) size, offsetGapsAllowed, "");
     } catch (IOException e) {
       channel.close();
       throw e;
@@ -118,6 +154,19 @@ final class LogSegment {
 
   boolean isEmpty() {
     return sizeInBytes == 0;
+  }
+
+  /** Whether batches may leave offset gaps (compacted topics): offsets only strictly increase. */
+  boolean offsetGapsAllowed() {
+    return offsetGapsAllowed;
+  }
+
+  /**
+   * Whether a batch starting at {@code batchBaseOffset} may follow one whose next offset is
+   * {@code expectedNextOffset}: equal (dense), or, with gaps allowed, at or above it.
+   */
+  boolean acceptsBaseOffset(long batchBaseOffset, long expectedNextOffset) {
+    return batchBaseOffset == expectedNextOffset || (offsetGapsAllowed && batchBaseOffset > expectedNextOffset);
   }
 
   /** Owner: wall-clock time of the first append (or of the first batch for a reopened segment). */
@@ -240,7 +289,7 @@ final class LogSegment {
     if (!timeIndex.load(io)) {
       return Optional.of(timeIndex.file().getFileName() + " is missing");
     }
-    Optional<String> problem = offsetIndex.validate(size, nextOffsetIfKnown)
+    Optional<String> problem = offsetIndex.validate(size, nextOffsetIfKnown, offsetGapsAllowed)
         .or(() -> timeIndex.validate(size == 0, nextOffsetIfKnown));
     if (problem.isPresent() || size == 0) {
       return problem;
@@ -298,9 +347,10 @@ final class LogSegment {
       ByteBuffer buffer = scanner.buffer();
       int at = scanner.batchStart();
       long batchBase = BatchHeader.baseOffset(buffer, at);
-      if (batchBase != expected) {
+      if (!acceptsBaseOffset(batchBase, expected)) {
         return Optional.of("batch at position " + scanner.batchPosition() + " of " + logFile + ": baseOffset is "
-            + batchBase + ", expected " + expected + " (offsets must be dense)");
+            + batchBase + ", expected " + (offsetGapsAllowed ? "at least " : "") + expected
+            + (offsetGapsAllowed ? " (offsets must increase)" : " (offsets must be dense)"));
       }
       indexBatch(batchBase, BatchHeader.lastOffset(buffer, at), BatchHeader.maxTimestamp(buffer, at),
           (int) scanner.batchPosition(), scanner.batchSize());
@@ -468,7 +518,8 @@ final class LogSegment {
       }
       int size = sizeInBytes;
       if (size != flushedBytes) {
-        channel.force(true);
+        // fdatasync: the appended bytes and the file size needed to read them; mtime is not worth a journal write
+        channel.force(false);
         flushedBytes = size;
       }
       boolean indexesPending = offsetIndex.fsyncPending() || timeIndex.fsyncPending();

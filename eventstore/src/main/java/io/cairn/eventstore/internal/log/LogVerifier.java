@@ -1,11 +1,14 @@
 package io.cairn.eventstore.internal.log;
 
 import io.cairn.eventstore.BatchSummary;
+import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.VerifyReport;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -17,14 +20,27 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
  * The read-only checks behind {@link io.cairn.eventstore.LogInspector}: verifies partition
  * directories and dumps segment files. Opens every file read-only and never writes. Stateless and
  * thread-safe.
+ *
+ * <p>Offsets must be dense, except in a partition of a topic whose metadata
+ * ({@code <data.dir>/meta/topics/<topic>.properties}, looked up in the partition directory's
+ * parents) says {@code cleanup.policy=compact}: there compaction leaves gaps, so offsets only need
+ * to increase strictly within and across segments, and a segment's first batch may start after its
+ * base offset. Without metadata the strict (dense) rule applies (unreadable metadata adds a note),
+ * so a gap in a delete-policy topic is always a problem, never silently accepted.
  */
 public final class LogVerifier {
+
+  /** Where topic metadata lives relative to the data directory (as the topic registry writes it). */
+  private static final String TOPIC_META_DIR = "meta";
+  private static final String TOPIC_META_TOPICS_DIR = "topics";
+  private static final String TOPIC_META_SUFFIX = ".properties";
 
   private LogVerifier() {
   }
@@ -64,16 +80,18 @@ public final class LogVerifier {
       tally.problem(dir, -1, "cannot list the directory: " + e);
       return;
     }
+    boolean gaps = isCompacted(dir, tally);
     long expectedNext = bases[0];
     for (int i = 0; i < bases.length; i++) {
       Path logFile = SegmentFiles.logFile(dir, bases[i]);
-      if (bases[i] != expectedNext) {
+      if (bases[i] != expectedNext && !(gaps && bases[i] > expectedNext)) {
         tally.problem(logFile, -1, "segment starts at offset " + bases[i] + " but the segment before ends at "
-            + expectedNext + " (offsets must be dense across segments)");
+            + expectedNext + (gaps ? " (offsets must increase across segments)"
+            : " (offsets must be dense across segments)"));
       }
       boolean last = i == bases.length - 1;
-      SegmentBatches batches = verifySegment(logFile, bases[i], tally);
-      verifyOffsetIndex(SegmentFiles.offsetIndexFile(dir, bases[i]), bases[i], batches, last, tally);
+      SegmentBatches batches = verifySegment(logFile, bases[i], gaps, tally);
+      verifyOffsetIndex(SegmentFiles.offsetIndexFile(dir, bases[i]), bases[i], batches, last, gaps, tally);
       verifyTimeIndex(SegmentFiles.timeIndexFile(dir, bases[i]), bases[i], batches, last, tally);
       expectedNext = batches.nextOffset;
     }
@@ -86,7 +104,34 @@ public final class LogVerifier {
     }
   }
 
-  private static SegmentBatches verifySegment(Path logFile, long baseOffset, Tally tally) {
+  /**
+   * Whether the partition in {@code dir} belongs to a compacted topic, from the topic metadata in
+   * the first parent holding {@code meta/topics/<topic>.properties}.
+   */
+  private static boolean isCompacted(Path dir, Tally tally) {
+    String dirName = String.valueOf(dir.getFileName());
+    int separator = dirName.lastIndexOf(SegmentFiles.PARTITION_SEPARATOR);
+    if (separator <= 0) {
+      return false;
+    }
+    String topic = dirName.substring(0, separator);
+    for (Path parent = dir.toAbsolutePath().getParent(); parent != null; parent = parent.getParent()) {
+      Path meta = parent.resolve(TOPIC_META_DIR).resolve(TOPIC_META_TOPICS_DIR).resolve(topic + TOPIC_META_SUFFIX);
+      if (Files.isRegularFile(meta)) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(meta)) {
+          properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+          tally.notes.add(meta + " cannot be read (" + e + "); offsets of " + dir + " are checked as dense");
+          return false;
+        }
+        return CleanupPolicy.COMPACT.configName().equals(properties.getProperty(TopicConfig.CLEANUP_POLICY));
+      }
+    }
+    return false;
+  }
+
+  private static SegmentBatches verifySegment(Path logFile, long baseOffset, boolean gaps, Tally tally) {
     SegmentBatches batches = new SegmentBatches(baseOffset);
     tally.segments++;
     try (FileChannel channel = FileChannel.open(logFile, StandardOpenOption.READ)) {
@@ -108,9 +153,9 @@ public final class LogVerifier {
           tally.problem(logFile, position, String.format("CRC is 0x%08x, computed 0x%08x", stored, computed));
         }
         long base = BatchHeader.baseOffset(buffer, at);
-        if (base != batches.nextOffset) {
-          tally.problem(logFile, position, "baseOffset is " + base + ", expected " + batches.nextOffset
-              + " (offsets must be dense)");
+        if (base != batches.nextOffset && !(gaps && base > batches.nextOffset)) {
+          tally.problem(logFile, position, "baseOffset is " + base + ", expected " + (gaps ? "at least " : "")
+              + batches.nextOffset + (gaps ? " (offsets must increase)" : " (offsets must be dense)"));
         }
         batches.add((int) position, base, BatchHeader.lastOffset(buffer, at), BatchHeader.maxTimestamp(buffer, at));
         tally.batches++;
@@ -123,7 +168,7 @@ public final class LogVerifier {
   }
 
   private static void verifyOffsetIndex(Path file, long baseOffset, SegmentBatches batches, boolean last,
-                                        Tally tally) {
+                                        boolean gaps, Tally tally) {
     Optional<ByteBuffer> read = readIndex(file, OffsetIndex.ENTRY_SIZE, batches, last, tally);
     if (read.isEmpty()) {
       return;
@@ -137,7 +182,7 @@ public final class LogVerifier {
       int relative = entries.getInt(at + OffsetIndex.RELATIVE_OFFSET_OFFSET);
       int position = entries.getInt(at + OffsetIndex.POSITION_OFFSET);
       String entry = "entry " + slot + " (offset " + (baseOffset + relative) + ", position " + position + ")";
-      if (slot == 0 && (relative != 0 || position != 0)) {
+      if (slot == 0 && ((relative != 0 && !gaps) || position != 0)) {
         tally.problem(file, at, entry + " must be (offset " + baseOffset + ", position 0), the segment's first batch");
       }
       if (relative <= previousRelative || position <= previousPosition) {

@@ -98,6 +98,14 @@ final class OffsetIndex extends SparseIndex {
    * are below {@code nextOffset} (or -1 if unknown); empty if they hold it.
    */
   Optional<String> validate(long segmentBytes, long nextOffset) {
+    return validate(segmentBytes, nextOffset, false);
+  }
+
+  /**
+   * As {@link #validate(long, long)}; with {@code offsetGapsAllowed} (a compacted segment) the first
+   * entry only needs position 0, as the first batch may start after the segment's base offset.
+   */
+  Optional<String> validate(long segmentBytes, long nextOffset, boolean offsetGapsAllowed) {
     Optional<String> sizeProblem = fileSizeProblem();
     if (sizeProblem.isPresent()) {
       return sizeProblem;
@@ -108,7 +116,7 @@ final class OffsetIndex extends SparseIndex {
       return segmentBytes == 0 ? Optional.empty()
           : Optional.of(name + " has no entries but the segment holds " + segmentBytes + " bytes");
     }
-    if (relativeOffsetAt(0) != 0 || positionAt(0) != 0) {
+    if ((relativeOffsetAt(0) != 0 && !offsetGapsAllowed) || relativeOffsetAt(0) < 0 || positionAt(0) != 0) {
       return Optional.of(name + " entry 0 is (" + relativeOffsetAt(0) + ", " + positionAt(0)
           + "), expected (0, 0) for the segment's first batch");
     }

@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.PartitionReadOnlyException;
 import io.cairn.eventstore.StorageException;
@@ -13,10 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
@@ -26,16 +29,21 @@ import org.slf4j.LoggerFactory;
 /**
  * The log of one partition: an ordered list of {@link LogSegment}s in one directory, holding record
  * batches v2 with dense offsets from {@link #logStartOffset()} to {@link #logEndOffset()} - 1.
- * File names and formats are described in {@link SegmentFiles}.
+ * File names and formats are described in {@link SegmentFiles}. A topic with
+ * {@code cleanup.policy=compact} may have offset gaps in its closed segments (see
+ * {@link #prepareCompaction}): there offsets only strictly increase, within and across segments.
  *
- * <p>Invariants: segment {@code k + 1} starts at the end offset of segment {@code k}; only the last
+ * <p>Invariants: segment {@code k + 1} starts at the end offset of segment {@code k} (at or after
+ * it with gaps); only the last
  * (active) segment is appended to; every append is one whole batch whose base offset is the log end
  * offset; nothing below the persisted recovery point is ever truncated by recovery.
  *
  * <p>Threads:
  * <ul>
  *   <li>One owner thread MUST do all mutations: {@link #append}, {@link #truncateTo},
- *       {@link #applyRetention} and {@link #close}. They take no locks on the hot path.</li>
+ *       {@link #applyRetention}, {@link #prepareCompaction}, {@link #installCompaction} and
+ *       {@link #close}. They take no locks on the hot path. A {@link CompactionJob} runs on a
+ *       worker thread between its prepare and its install, while appends go on.</li>
  *   <li>{@link #flush()} and {@link #checkpointRecoveryPoint(long)} MAY run on another thread (the
  *       fsync thread) concurrently with appends.</li>
  *   <li>Reads ({@link #readBatches}, {@link #readBatchAt}, {@link #offsetForTimestamp},
@@ -55,6 +63,10 @@ public final class PartitionLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionLog.class);
   /** How often a read retries after the segment it used was deleted by retention or truncation. */
   private static final int READ_ATTEMPTS = 3;
+  /** Default heap for a compaction job's key map: 64 MiB, about a million keys of 30 bytes. */
+  public static final long DEFAULT_COMPACTION_MAP_BYTES = 64L * 1024 * 1024;
+  /** Returned by {@link #readFromSegment} when no batch of the segment holds the offset (a gap). */
+  private static final ByteBuffer NOT_IN_SEGMENT = ByteBuffer.allocate(0);
 
   private final Path dir;
   private final String name;
@@ -63,11 +75,25 @@ public final class PartitionLog implements AutoCloseable {
   private final LongSupplier clockMs;
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final AtomicBoolean dirNeedsFsync = new AtomicBoolean();
+  private final boolean compacted;
+  /** Owner: segments replaced by compaction, still open for readers that hold them. */
+  private final List<LogSegment> retiredSegments = new ArrayList<>();
+  /** Owner: segments below this offset are clean (each key at most once). */
+  private long firstDirtyOffset;
+  /** Owner: earliest timestamp of a tombstone kept in the clean part, or Long.MAX_VALUE. */
+  private long minKeptTombstoneMs = Long.MAX_VALUE;
+  /** Owner: bumped by every truncation, so a compaction planned before one is not installed. */
+  private long truncationEpoch;
+  private long compactionMapBytes = DEFAULT_COMPACTION_MAP_BYTES;
+  private CompactionJob pendingCompaction;
   private final Object flushLock = new Object();
   private final Object checkpointLock = new Object();
 
   private volatile LogSegment active;
   private volatile long logStartOffset;
+  /** Bytes read at once by {@link #readBatchAt}: most event batches fit, larger ones need a second read. */
+  static final int SPECULATIVE_BATCH_READ_BYTES = 1024;
+
   private volatile long logEndOffset;
   private volatile long flushedOffset;
   private volatile long recoveryPoint;
@@ -81,6 +107,7 @@ public final class PartitionLog implements AutoCloseable {
     this.config = config;
     this.io = io;
     this.clockMs = clockMs;
+    this.compacted = config.cleanupPolicy() == CleanupPolicy.COMPACT;
   }
 
   /**
@@ -277,7 +304,7 @@ public final class PartitionLog implements AutoCloseable {
     long newBase = logEndOffset;
     LogSegment next;
     try {
-      next = LogSegment.create(dir, newBase, io, config.indexIntervalBytes());
+      next = LogSegment.create(dir, newBase, io, config.indexIntervalBytes(), compacted);
     } catch (IOException e) {
       throw new StorageException("rolling " + name + ": cannot create " + SegmentFiles.logFile(dir, newBase) + ": "
           + e.getMessage() + "; the log is unchanged", e);
@@ -393,8 +420,9 @@ public final class PartitionLog implements AutoCloseable {
     }
     long end = Math.min(logEndOffset, maxOffsetExclusive);
     ensureNotPastEnd("fromOffset", fromOffset);
+    long from = fromOffset;
     for (int attempt = 1; ; attempt++) {
-      long start = Math.max(fromOffset, logStartOffset);
+      long start = Math.max(from, logStartOffset);
       if (start >= end) {
         return ByteBuffer.allocate(0);
       }
@@ -407,7 +435,17 @@ public final class PartitionLog implements AutoCloseable {
       }
       LogSegment segment = entry.getValue();
       try {
-        return readFromSegment(segment, start, maxBytes, end);
+        ByteBuffer result = readFromSegment(segment, start, maxBytes, end);
+        if (result != NOT_IN_SEGMENT) {
+          return result;
+        }
+        // Compaction left no batch at or after start in this segment: the next one holds the next offsets.
+        Long nextBase = segments.higherKey(segment.baseOffset());
+        if (nextBase == null) {
+          return ByteBuffer.allocate(0);
+        }
+        from = nextBase;
+        attempt = 0;
       } catch (IOException e) {
         handleReadFailure(segment, e, attempt);
       }
@@ -419,7 +457,10 @@ public final class PartitionLog implements AutoCloseable {
     int limit = segment.sizeInBytes();
     ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
     int position = segment.translateOffset(startOffset, limit, header);
-    if (position < 0 || BatchHeader.lastOffset(header, 0) >= endOffsetExclusive) {
+    if (position < 0) {
+      return segment == active ? ByteBuffer.allocate(0) : NOT_IN_SEGMENT;
+    }
+    if (BatchHeader.lastOffset(header, 0) >= endOffsetExclusive) {
       return ByteBuffer.allocate(0);
     }
     int firstBatchBytes = segment.batchSizeAt(header, position, limit);
@@ -477,20 +518,28 @@ public final class PartitionLog implements AutoCloseable {
 
   private ByteBuffer readOneBatch(LogSegment segment, long baseOffset, int position) throws IOException {
     int limit = segment.sizeInBytes();
-    ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
-    if (position < 0 || !segment.readHeader(header, position, limit)) {
+    if (position < 0 || (long) position + LogSegment.HEADER_READ_BYTES > limit) {
       throw new StorageException("no batch header fits at position " + position + " of " + segment.logFile()
           + ", which holds " + limit + " bytes");
     }
-    long found = BatchHeader.baseOffset(header, 0);
+    // one positional read serves most event batches; a larger batch needs a second one for the rest
+    ByteBuffer first = ByteBuffer.allocate(Math.min(SPECULATIVE_BATCH_READ_BYTES, limit - position));
+    segment.readFully(first, position);
+    long found = BatchHeader.baseOffset(first, 0);
     if (found != baseOffset) {
       throw new StorageException("batch at position " + position + " of " + segment.logFile() + " has baseOffset "
           + found + ", expected " + baseOffset);
     }
-    ByteBuffer batch = ByteBuffer.allocate(segment.batchSizeAt(header, position, limit));
-    segment.readFully(batch, position);
-    return batch;
+    int size = segment.batchSizeAt(first, position, limit);
+    if (size <= first.capacity()) {
+      return first.position(0).limit(size).slice();
+    }
+    ByteBuffer batch = ByteBuffer.allocate(size);
+    batch.put(first.position(0).limit(first.capacity()));
+    segment.readFully(batch, position + (long) first.capacity());
+    return batch.position(0);
   }
+
 
   /**
    * The offset of the first record whose timestamp is at or after {@code timestampMs}, or the log
@@ -647,6 +696,8 @@ public final class PartitionLog implements AutoCloseable {
             segments.remove(later.baseOffset());
             later.closeAndDelete();
           }
+          truncationEpoch++;
+          firstDirtyOffset = Math.min(firstDirtyOffset, target.baseOffset());
           target.truncateTo(offset);
           target.deleteIndexFiles();
           active = target;
@@ -726,6 +777,220 @@ public final class PartitionLog implements AutoCloseable {
     }
   }
 
+  // ---------------------------------------------------------------- compaction (owner thread plans and installs)
+
+  /**
+   * Owner: the heap bound of the key map of later compaction jobs (default
+   * {@link #DEFAULT_COMPACTION_MAP_BYTES}). A job whose keys do not fit cleans only the oldest
+   * segments that fit and leaves the rest for the next job.
+   *
+   * @throws InvalidInputException if below what the smallest map needs (about 40 KiB)
+   */
+  public PartitionLog setCompactionMapBytes(long mapBytes) {
+    long minimum = 2L * 1024 * KeyOffsetMap.SLOT_BYTES;
+    if (mapBytes < minimum) {
+      throw new InvalidInputException("compactionMapBytes", mapBytes, "must be at least " + minimum);
+    }
+    this.compactionMapBytes = mapBytes;
+    return this;
+  }
+
+  /**
+   * Owner: plans a compaction of the closed segments (never the active one) of a topic with
+   * {@code cleanup.policy=compact}. Empty if the topic does not use compaction, a job is still
+   * outstanding (prepared and not yet {@linkplain #installCompaction installed}), there is no
+   * closed segment, or nothing can have changed since the last job: no closed segment was added
+   * after the clean part and no kept tombstone has passed {@code deleteRetentionMs} since.
+   * The job snapshots the segments and the log end offset; run it with {@link CompactionJob#run()}
+   * on a worker thread (appends go on meanwhile), then hand it to {@link #installCompaction}.
+   *
+   * @param nowMs             the time against which tombstones expire
+   * @param deleteRetentionMs how long a tombstone (null value) is kept after its timestamp
+   */
+  public Optional<CompactionJob> prepareCompaction(long nowMs, long deleteRetentionMs) {
+    ensureWritable();
+    if (deleteRetentionMs < 0) {
+      throw new InvalidInputException(TopicConfig.DELETE_RETENTION_MS, deleteRetentionMs, "must be at least 0");
+    }
+    if (!compacted || pendingCompaction != null) {
+      return Optional.empty();
+    }
+    LogSegment current = active;
+    long dirtyFrom = Math.max(firstDirtyOffset, logStartOffset);
+    boolean closedSegmentExists = segments.firstKey() < current.baseOffset();
+    boolean dirty = dirtyFrom < current.baseOffset();
+    boolean tombstonesExpired = minKeptTombstoneMs != Long.MAX_VALUE && minKeptTombstoneMs < nowMs - deleteRetentionMs;
+    if (!closedSegmentExists || (!dirty && !tombstonesExpired)) {
+      return Optional.empty();
+    }
+    List<LogSegment> snapshot = new ArrayList<>(segments.headMap(current.baseOffset(), true).values());
+    CompactionJob job = new CompactionJob(dir, name, io, config.indexIntervalBytes(), nowMs, deleteRetentionMs,
+        compactionMapBytes, dirtyFrom, logEndOffset, truncationEpoch, snapshot);
+    pendingCompaction = job;
+    LOG.debug("{}: planned {}", name, job);
+    return Optional.of(job);
+  }
+
+  /**
+   * Owner: makes the outcome of a finished job the log, crash-safely, and returns what changed.
+   * MUST be called once for every job {@link #prepareCompaction} returned, after its
+   * {@link CompactionJob#run()} returned (also when it failed: this deletes its files).
+   *
+   * <p>A job that failed, or whose segments changed meanwhile (a truncation, retention deleting one
+   * of them), is not installed: its files are deleted, the log is unchanged and the result says
+   * why. Otherwise, the swap protocol (Kafka's {@code .cleaned -> .swap -> rename}):
+   * <ol>
+   *   <li>every {@code <base>.{index,timeindex,log}.cleaned} of the job is renamed to
+   *       {@code .swap} (the {@code .log} last), then the directory is fsynced: the commit point.
+   *       A crash before it leaves a {@code .log.cleaned}, and the next open deletes all
+   *       {@code .cleaned}/{@code .swap} files (the old segments stay);</li>
+   *   <li>each {@code .log.swap} is renamed over its {@code .log}, then its index swaps over its
+   *       index files, and the new segment replaces the old one in the segment map; the directory
+   *       is fsynced. A crash in this phase leaves only {@code .swap} files, and the next open
+   *       renames every one of them into place (the new segments, all of them).</li>
+   * </ol>
+   * Reads running concurrently keep working: a reader that already holds an old segment reads its
+   * old (pre-compaction, same offsets) bytes through its still open file until the next install
+   * or close closes it (a read that then fails with a closed file retries on the new segment);
+   * later lookups see the new segment. Batch positions change in rewritten segments, offsets never.
+   *
+   * @throws InvalidInputException if {@code job} is not the outstanding job of this log
+   * @throws StorageException if a rename or fsync failed after the commit point; the log is then
+   *     read-only and the next open finishes the swap
+   */
+  public CompactionResult installCompaction(CompactionJob job) {
+    if (job == null || job != pendingCompaction) {
+      throw new InvalidInputException("job", String.valueOf(job), "must be the outstanding job prepareCompaction"
+          + " returned for " + name);
+    }
+    if (!job.isDone()) {
+      throw new InvalidInputException("job", job, "must have finished running before it is installed");
+    }
+    pendingCompaction = null;
+    closeRetiredSegments();
+    if (job.failure().isPresent()) {
+      job.discardFiles();
+      return CompactionResult.notInstalled(firstDirtyOffset, "the job failed: " + job.failure().get());
+    }
+    Optional<String> stale = staleReason(job);
+    if (stale.isPresent() || closed || failure != null) {
+      job.discardFiles();
+      return CompactionResult.notInstalled(firstDirtyOffset, stale.orElse("the log is closed or read-only"));
+    }
+    List<CompactionJob.Cleaned> cleaned = job.cleaned();
+    try {
+      commitSwap(cleaned);
+    } catch (IOException e) {
+      job.discardFiles();
+      deleteSwapFiles(cleaned);
+      return CompactionResult.notInstalled(firstDirtyOffset, "renaming the cleaned files to .swap failed: " + e
+          + "; the old segments stay");
+    }
+    List<Long> rewritten = new ArrayList<>();
+    long bytesReclaimed = 0;
+    try {
+      for (CompactionJob.Cleaned copy : cleaned) {
+        swapIn(copy);
+        rewritten.add(copy.baseOffset());
+        bytesReclaimed += copy.originalBytes() - copy.cleanedBytes();
+      }
+      SegmentFiles.fsyncDirectory(io, dir);
+    } catch (IOException | RuntimeException e) {
+      fail(e);
+      throw new StorageException("swapping compacted segments into " + name + " failed after the commit point: " + e
+          + "; the partition is now read-only and the next open finishes the swap", e);
+    }
+    firstDirtyOffset = Math.max(firstDirtyOffset, job.cleanEndOffset());
+    minKeptTombstoneMs = job.minKeptTombstoneMs();
+    if (!rewritten.isEmpty()) {
+      LOG.info("{}: compaction rewrote segments {}, removed {} record(s), reclaimed {} bytes; clean below {}", name,
+          rewritten, job.recordsRemoved(), bytesReclaimed, firstDirtyOffset);
+    }
+    return new CompactionResult(true, rewritten,
+        rewritten.isEmpty() ? OptionalLong.empty() : OptionalLong.of(rewritten.get(0)), bytesReclaimed,
+        job.recordsRemoved(), firstDirtyOffset, Optional.empty());
+  }
+
+  /** Why the job's view of the log no longer holds, if it does not. */
+  private Optional<String> staleReason(CompactionJob job) {
+    if (job.truncationEpoch() != truncationEpoch) {
+      return Optional.of("the log was truncated while the job ran");
+    }
+    if (logEndOffset < job.plannedEndOffset()) {
+      return Optional.of("the log end offset " + logEndOffset + " is below the planned end " + job.plannedEndOffset());
+    }
+    for (CompactionJob.Cleaned copy : job.cleaned()) {
+      if (segments.get(copy.baseOffset()) != copy.original() || copy.original() == active) {
+        return Optional.of("segment " + copy.baseOffset() + " was deleted or replaced while the job ran");
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Phase 1: every cleaned file to .swap (each .log last), then the directory fsync commits. */
+  private void commitSwap(List<CompactionJob.Cleaned> cleaned) throws IOException {
+    if (cleaned.isEmpty()) {
+      return;
+    }
+    for (CompactionJob.Cleaned copy : cleaned) {
+      for (Path file : segmentFiles(copy.baseOffset())) {
+        Files.move(SegmentFiles.withSuffix(file, SegmentFiles.CLEANED_SUFFIX),
+            SegmentFiles.withSuffix(file, SegmentFiles.SWAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+    SegmentFiles.fsyncDirectory(io, dir);
+  }
+
+  /** Phase 2 for one segment: .swap files over the segment's files, then the new segment is served. */
+  private void swapIn(CompactionJob.Cleaned copy) throws IOException {
+    long base = copy.baseOffset();
+    List<Path> files = segmentFiles(base);
+    for (int i = files.size() - 1; i >= 0; i--) {
+      Files.move(SegmentFiles.withSuffix(files.get(i), SegmentFiles.SWAP_SUFFIX), files.get(i),
+          StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+    LogSegment replacement = LogSegment.open(dir, base, io, config.indexIntervalBytes(), true);
+    Long nextBase = segments.higherKey(base);
+    Optional<String> problem = replacement.loadIndexes(nextBase == null ? -1 : nextBase);
+    if (problem.isPresent()) {
+      replacement.close();
+      throw new StorageException("the cleaned segment " + replacement.logFile() + " does not match its index files: "
+          + problem.get());
+    }
+    segments.put(base, replacement);
+    retiredSegments.add(copy.original());
+  }
+
+  /** The files of a segment in swap order: index files first, the {@code .log} last. */
+  private List<Path> segmentFiles(long base) {
+    return List.of(SegmentFiles.offsetIndexFile(dir, base), SegmentFiles.timeIndexFile(dir, base),
+        SegmentFiles.logFile(dir, base));
+  }
+
+  private void deleteSwapFiles(List<CompactionJob.Cleaned> cleaned) {
+    for (CompactionJob.Cleaned copy : cleaned) {
+      for (Path file : segmentFiles(copy.baseOffset())) {
+        try {
+          Files.deleteIfExists(SegmentFiles.withSuffix(file, SegmentFiles.SWAP_SUFFIX));
+        } catch (IOException e) {
+          LOG.warn("{}: cannot delete {}.swap: {} (the next open rolls the compaction back)", name, file, e.toString());
+        }
+      }
+    }
+  }
+
+  /** Closes segments replaced by earlier compactions (readers holding them retry on the new ones). */
+  private void closeRetiredSegments() {
+    for (LogSegment segment : retiredSegments) {
+      try {
+        segment.close();
+      } catch (IOException e) {
+        LOG.warn("{}: closing replaced segment {} failed: {}", name, segment, e.toString());
+      }
+    }
+    retiredSegments.clear();
+  }
+
   // ---------------------------------------------------------------- close (owner thread)
 
   /**
@@ -758,6 +1023,7 @@ public final class PartitionLog implements AutoCloseable {
     } finally {
       closed = true;
       closeSegmentsQuietly();
+      closeRetiredSegments();
     }
   }
 

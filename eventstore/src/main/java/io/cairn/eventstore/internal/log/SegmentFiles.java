@@ -23,6 +23,8 @@ import java.util.OptionalLong;
  * 00000000000000000000.timeindex  sparse time index     ({@link TimeIndex})
  * recovery-point                  offset up to which the log was fsynced ({@link RecoveryPointFile})
  * clean-shutdown                  marker written last by a clean close ({@link CleanShutdownMarker})
+ * 00000000000000000000.log.cleaned  compaction: cleaned copy being written (also .index/.timeindex)
+ * 00000000000000000000.log.swap     compaction: committed cleaned copy, being renamed into place
  * </pre>
  *
  * Other files in the directory ({@code .streams}, producer-state snapshots) belong to other
@@ -35,6 +37,17 @@ public final class SegmentFiles {
   public static final String TIME_INDEX_SUFFIX = ".timeindex";
   /** Suffix of a file being written before it is renamed into place. */
   public static final String TEMP_SUFFIX = ".tmp";
+  /**
+   * Appended to a segment file's name ({@code <base>.log.cleaned}) while compaction writes its
+   * cleaned copy; such files are never part of the log and are deleted at open.
+   */
+  public static final String CLEANED_SUFFIX = ".cleaned";
+  /**
+   * Appended to a segment file's name ({@code <base>.log.swap}) once every cleaned copy of a
+   * compaction is complete and durable: from then on the compaction is committed, and an open
+   * finishes it by renaming each {@code .swap} over its segment file.
+   */
+  public static final String SWAP_SUFFIX = ".swap";
   public static final String RECOVERY_POINT_FILE = "recovery-point";
   public static final String CLEAN_SHUTDOWN_FILE = "clean-shutdown";
   /** Digits of a segment file's base offset: enough for every non-negative long. */
@@ -70,6 +83,11 @@ public final class SegmentFiles {
   /** The {@code .timeindex} file of the segment starting at {@code baseOffset}. */
   public static Path timeIndexFile(Path partitionDir, long baseOffset) {
     return partitionDir.resolve(fileStem(baseOffset) + TIME_INDEX_SUFFIX);
+  }
+
+  /** {@code file} with {@code suffix} appended to its name ({@code .cleaned}, {@code .swap}, {@code .tmp}). */
+  static Path withSuffix(Path file, String suffix) {
+    return file.resolveSibling(file.getFileName() + suffix);
   }
 
   /** The partition directory name {@code <topic>-<partition>}. */

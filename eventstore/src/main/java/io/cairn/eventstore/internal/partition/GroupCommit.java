@@ -73,6 +73,16 @@ final class GroupCommit {
     });
   }
 
+  /**
+   * Acknowledges every waiting append below {@code durableOffset}: a flush run reports progress while it
+   * goes on. Owner thread.
+   */
+  void acknowledge(long durableOffset) {
+    if (failure == null) {
+      acknowledgeBelow(durableOffset);
+    }
+  }
+
   private void acknowledgeBelow(long durableOffset) {
     onDurable.accept(durableOffset);
     while (!pending.isEmpty() && pending.peekFirst().lastOffset() < durableOffset) {

@@ -18,7 +18,9 @@ import io.cairn.eventstore.internal.Contexts;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.vertx.core.Context;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -48,6 +50,8 @@ public final class Partition extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
   /** How often the owner checkpoints the recovery point and producer state, and flushes page-cache mode. */
   static final long MAINTENANCE_INTERVAL_MS = 1000;
+  /** Most fsyncs one group-commit run does back to back before it gives its disk thread back. */
+  static final int MAX_FLUSH_ROUNDS = 16;
 
   private final String topic;
   private final int partition;
@@ -67,7 +71,8 @@ public final class Partition extends VerticleBase {
   private long maintenanceTimer = -1;
   private long lastRetentionCheckMs;
   private boolean maintenanceRunning;
-  private boolean closing;
+  private boolean compacting;
+  private volatile boolean closing;
 
   private Partition(String topic, int partition, Path dir, TopicConfig config, StoreOptions options,
                     WorkerExecutor diskExecutor) {
@@ -184,19 +189,38 @@ public final class Partition extends VerticleBase {
     });
   }
 
+  /**
+   * One group-commit run on a disk thread: fsyncs, and while appends keep arriving fsyncs again at once
+   * (up to {@value #MAX_FLUSH_ROUNDS} rounds), posting each round's acknowledgements to the owner
+   * meanwhile, so back-to-back fsyncs need no round trip through the event loop.
+   */
   private Future<Long> flushOffLoop() {
-    return onDisk(() -> storage.flush());
+    Promise<Long> flushed = Promise.promise();
+    onDisk(() -> {
+      long durable = storage.flush();
+      for (int round = 1; round < MAX_FLUSH_ROUNDS && storage.logEndOffset() > durable && !closing; round++) {
+        long covered = durable;
+        context.runOnContext(v -> groupCommit.acknowledge(covered));
+        durable = storage.flush();
+      }
+      return durable;
+    }, flushed::handle);
+    return flushed.future();
   }
 
   /**
-   * Runs blocking work of the owner on a disk thread and counts it, so that close can wait until none
-   * is left. Owner thread; the future completes on the owner context.
+   * Runs blocking work of the owner on a disk thread, then {@code then} on the owner context. The task
+   * counts as in flight until {@code then} has run, so close waits for both. Owner thread.
    */
-  private <T> Future<T> onDisk(Callable<T> work) {
+  private <T> void onDisk(Callable<T> work, Handler<AsyncResult<T>> then) {
     inFlightDiskTasks++;
-    return diskExecutor.executeBlocking(work, false).andThen(ar -> {
-      inFlightDiskTasks--;
-      maybeSignalIdle();
+    diskExecutor.executeBlocking(work, false).onComplete(ar -> {
+      try {
+        then.handle(ar);
+      } finally {
+        inFlightDiskTasks--;
+        maybeSignalIdle();
+      }
     });
   }
 
@@ -310,7 +334,7 @@ public final class Partition extends VerticleBase {
       onDisk(() -> {
         job.run();
         return job;
-      }).onComplete(ar -> storage.installStreamIndexJob(job));
+      }, ar -> storage.installStreamIndexJob(job));
     }
   }
 
@@ -328,7 +352,7 @@ public final class Partition extends VerticleBase {
         storage.writeCheckpoint(checkpoint);
       }
       return durable;
-    }).onComplete(ar -> {
+    }, ar -> {
       maintenanceRunning = false;
       if (ar.failed()) {
         LOG.error("{}: background flush failed; the partition is read-only", name, ar.cause());
@@ -343,7 +367,25 @@ public final class Partition extends VerticleBase {
         lastRetentionCheckMs = nowMs;
         storage.applyRetention(nowMs);
         logStartOffset = storage.logStartOffset();
+        maybeCompact(nowMs);
       }
+    });
+  }
+
+  /** Starts a compaction of a compacted topic's closed segments if one is due and none is running. */
+  private void maybeCompact(long nowMs) {
+    if (compacting) {
+      return;
+    }
+    storage.prepareCompaction(nowMs).ifPresent(job -> {
+      compacting = true;
+      onDisk(() -> {
+        job.run();
+        return job;
+      }, ar -> {
+        compacting = false;
+        storage.installCompaction(job);
+      });
     });
   }
 

@@ -2,6 +2,7 @@ package io.cairn.eventstore.internal.partition;
 
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
+import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.InvalidInputException;
@@ -12,6 +13,8 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.io.DurableFiles;
+import io.cairn.eventstore.internal.log.CompactionJob;
+import io.cairn.eventstore.internal.log.CompactionResult;
 import io.cairn.eventstore.internal.log.LogAppendInfo;
 import io.cairn.eventstore.internal.log.PartitionLog;
 import io.cairn.eventstore.internal.log.RecoveryReport;
@@ -250,9 +253,34 @@ final class PartitionStorage {
   }
 
   private boolean keyMatches(RecordBatchReader reader, StreamIndexEntry entry, byte[] key) {
-    ByteBuffer batch = log.readBatchAt(entry.baseOffset(), entry.position());
-    reader.reset(batch, batch.position(), false);
+    Optional<ByteBuffer> batch = readIndexedBatch(entry);
+    if (batch.isEmpty()) {
+      return false;
+    }
+    reader.reset(batch.get(), batch.get().position(), false);
     return reader.next() && reader.keyEquals(key);
+  }
+
+  /**
+   * The batch a stream-index entry points at. Compaction rewrites closed segments: kept batches keep
+   * their offsets but move, and removed ones are gone. So on a compacted topic a batch not found at its
+   * indexed position is looked up by offset, and empty means compaction removed it. On other topics a
+   * mismatch is corruption and fails.
+   */
+  private Optional<ByteBuffer> readIndexedBatch(StreamIndexEntry entry) {
+    if (config.cleanupPolicy() != CleanupPolicy.COMPACT) {
+      return Optional.of(log.readBatchAt(entry.baseOffset(), entry.position()));
+    }
+    try {
+      return Optional.of(log.readBatchAt(entry.baseOffset(), entry.position()));
+    } catch (StorageException moved) {
+      ByteBuffer batches = log.readBatches(entry.baseOffset(), 1, log.logEndOffset());
+      int at = batches.position();
+      if (!batches.hasRemaining() || BatchHeader.baseOffset(batches, at) != entry.baseOffset()) {
+        return Optional.empty();
+      }
+      return Optional.of(batches.limit(at + BatchHeader.sizeInBytes(batches, at)));
+    }
   }
 
   /**
@@ -401,7 +429,11 @@ final class PartitionStorage {
       if (events.size() == plan.maxCount()) {
         break;
       }
-      ByteBuffer batch = log.readBatchAt(entry.baseOffset(), entry.position());
+      Optional<ByteBuffer> found = readIndexedBatch(entry);
+      if (found.isEmpty()) {
+        continue; // removed by compaction
+      }
+      ByteBuffer batch = found.get();
       reader.reset(batch, batch.position(), true, name, entry.position());
       while (reader.next() && events.size() < plan.maxCount()) {
         if (!reader.keyEquals(plan.key())) {
@@ -425,12 +457,37 @@ final class PartitionStorage {
 
   /** Deletes whole segments past retention and the index entries below the new log start (owner). */
   void applyRetention(long nowMs) {
+    if (config.cleanupPolicy() != CleanupPolicy.DELETE) {
+      return;
+    }
     var result = log.applyRetention(config.retentionMs(), config.retentionBytes(), nowMs);
     if (!result.deletedBaseOffsets().isEmpty()) {
       streamIndex.deleteBelow(result.logStartOffset());
       LOG.info("{}: retention deleted segments {} ({} bytes); log starts at {}", name, result.deletedBaseOffsets(),
           result.bytesDeleted(), result.logStartOffset());
     }
+  }
+
+  /** The next compaction of a compacted topic's closed segments, if one is due (owner). */
+  Optional<CompactionJob> prepareCompaction(long nowMs) {
+    return log.prepareCompaction(nowMs, config.deleteRetentionMs());
+  }
+
+  /**
+   * Swaps a finished compaction in (owner). Stream-index entries of rewritten segments keep pointing at
+   * old positions, which {@link #readIndexedBatch} tolerates; cached versions are dropped because a
+   * removed tombstone can end a stream.
+   */
+  CompactionResult installCompaction(CompactionJob job) {
+    CompactionResult result = log.installCompaction(job);
+    if (result.installed() && result.recordsRemoved() > 0) {
+      versions.clear();
+      LOG.info("{}: compaction removed {} records ({} bytes) from segments {}", name, result.recordsRemoved(),
+          result.bytesReclaimed(), result.rewrittenBaseOffsets());
+    } else if (!result.installed()) {
+      LOG.warn("{}: compaction not installed: {}", name, result.problem().orElse("unknown reason"));
+    }
+    return result;
   }
 
   /**

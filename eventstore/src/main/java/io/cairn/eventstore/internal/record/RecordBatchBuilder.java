@@ -43,6 +43,11 @@ public final class RecordBatchBuilder implements AutoCloseable {
   public static final int LONG_HEADER_LENGTH = Long.BYTES;
   /** Value length of a header written by {@link #addUuidHeader}. */
   public static final int UUID_HEADER_LENGTH = 2 * Long.BYTES;
+  /** Marks "no lastOffsetDelta kept": the batch's offsets are dense. */
+  private static final int DENSE = -1;
+  /** Attribute bits {@link #resetRetaining} keeps besides the codec. */
+  private static final int KEPT_ATTRIBUTE_FLAGS = BatchHeader.TIMESTAMP_TYPE_MASK | BatchHeader.TRANSACTIONAL_FLAG_MASK
+      | BatchHeader.CONTROL_FLAG_MASK;
 
   private final GrowableBytes out = new GrowableBytes(INITIAL_CAPACITY, GrowableBytes.MAX_CAPACITY);
   /** Uncompressed records of a compressed batch; capped so that any reader with default settings can read it. */
@@ -62,6 +67,12 @@ public final class RecordBatchBuilder implements AutoCloseable {
   private long baseTimestamp;
   private long maxTimestamp;
   private int recordCount;
+  /** Attribute bits besides the codec (timestamp type, transactional, control) kept from an original batch. */
+  private short keptAttributeFlags;
+  /** lastOffsetDelta kept from an original batch, or {@link #DENSE} for {@code recordCount - 1}. */
+  private int keptLastOffsetDelta = DENSE;
+  /** Whether the batch re-encodes kept records of an original batch ({@link #resetRetaining}). */
+  private boolean retaining;
 
   private GrowableBytes records;
   private int recordsStart;
@@ -94,6 +105,9 @@ public final class RecordBatchBuilder implements AutoCloseable {
     this.baseTimestamp = baseTimestamp;
     this.maxTimestamp = baseTimestamp;
     this.recordCount = 0;
+    this.keptAttributeFlags = 0;
+    this.keptLastOffsetDelta = DENSE;
+    this.retaining = false;
     this.inRecord = false;
     this.headersLeft = 0;
     if (compression == CompressionType.NONE) {
@@ -107,6 +121,58 @@ public final class RecordBatchBuilder implements AutoCloseable {
     scratch.size(0);
     records.size(recordsStart);
     open = true;
+    return this;
+  }
+
+  /**
+   * Starts a batch that keeps some records of the batch {@code original} is pointed at, as Kafka's
+   * log cleaner does ({@code MemoryRecords.filterTo}): the base offset, lastOffsetDelta (so the
+   * batch's last offset and hence the producer's last sequence stay), partition leader epoch,
+   * compression, producer id, epoch and base sequence, base timestamp and the timestamp-type,
+   * transactional and control bits are the original's. Records are then added only with
+   * {@link #addRecordFrom}, which keeps their offset and timestamp deltas. Unlike Kafka the base
+   * timestamp is not moved to the first kept record, so each kept record's bytes stay unchanged;
+   * the max timestamp is the largest kept record's (create time) or the original's (log append
+   * time).
+   *
+   * @return this builder
+   */
+  public RecordBatchBuilder resetRetaining(RecordBatchReader original) {
+    reset(original.baseOffset(), original.partitionLeaderEpoch(), original.compression(), original.producerId(),
+        original.producerEpoch(), original.baseSequence(), original.baseTimestamp());
+    keptAttributeFlags = (short) (original.attributes() & KEPT_ATTRIBUTE_FLAGS);
+    keptLastOffsetDelta = original.lastOffsetDelta();
+    retaining = true;
+    if (original.isLogAppendTime()) {
+      maxTimestamp = original.maxTimestamp();
+    }
+    return this;
+  }
+
+  /**
+   * Adds the record {@code reader} is on, byte for byte, to a batch started with
+   * {@link #resetRetaining} for the same original batch (same base offset and base timestamp, so
+   * its deltas stay right). Records MUST be added in their original order.
+   *
+   * @return this builder
+   */
+  public RecordBatchBuilder addRecordFrom(RecordBatchReader reader) {
+    ensureOpen();
+    if (!retaining || reader.baseOffset() != baseOffset || reader.baseTimestamp() != baseTimestamp) {
+      throw new IllegalStateException("addRecordFrom needs a batch started with resetRetaining for the reader's batch"
+          + " (base offset " + reader.baseOffset() + ", this batch " + baseOffset + ")");
+    }
+    if (inRecord) {
+      throw new IllegalStateException("record " + recordCount + " was started but not ended");
+    }
+    int bytes = reader.recordSizeInBytes();
+    records.ensureCapacity((long) records.size() + bytes);
+    reader.copyRecord(records.array(), records.size());
+    records.size(records.size() + bytes);
+    if ((keptAttributeFlags & BatchHeader.TIMESTAMP_TYPE_MASK) == 0) {
+      maxTimestamp = recordCount == 0 ? reader.timestampMs() : Math.max(maxTimestamp, reader.timestampMs());
+    }
+    recordCount++;
     return this;
   }
 
@@ -135,6 +201,9 @@ public final class RecordBatchBuilder implements AutoCloseable {
   public RecordBatchBuilder startRecord(long timestampMs, byte[] key, int keyOffset, int keyLength,
       byte[] value, int valueOffset, int valueLength, int headerCount) {
     ensureOpen();
+    if (retaining) {
+      throw new IllegalStateException("a batch started with resetRetaining takes records only from addRecordFrom");
+    }
     if (inRecord) {
       throw new IllegalStateException("record " + recordCount + " was started but not ended");
     }
@@ -336,8 +405,9 @@ public final class RecordBatchBuilder implements AutoCloseable {
     batch.putInt(BatchHeader.LENGTH_OFFSET, size - BatchHeader.LOG_OVERHEAD);
     batch.putInt(BatchHeader.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
     batch.put(BatchHeader.MAGIC_OFFSET, BatchHeader.MAGIC_V2);
-    batch.putShort(BatchHeader.ATTRIBUTES_OFFSET, (short) compression.id());
-    batch.putInt(BatchHeader.LAST_OFFSET_DELTA_OFFSET, recordCount - 1);
+    batch.putShort(BatchHeader.ATTRIBUTES_OFFSET, (short) (compression.id() | keptAttributeFlags));
+    batch.putInt(BatchHeader.LAST_OFFSET_DELTA_OFFSET, keptLastOffsetDelta == DENSE ? recordCount - 1
+        : keptLastOffsetDelta);
     batch.putLong(BatchHeader.BASE_TIMESTAMP_OFFSET, baseTimestamp);
     batch.putLong(BatchHeader.MAX_TIMESTAMP_OFFSET, maxTimestamp);
     batch.putLong(BatchHeader.PRODUCER_ID_OFFSET, producerId);

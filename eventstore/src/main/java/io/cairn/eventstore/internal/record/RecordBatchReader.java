@@ -92,6 +92,7 @@ public final class RecordBatchReader implements AutoCloseable {
   private boolean ready;
 
   private int recordIndex;
+  private int recordStart;
   private int offsetDelta;
   private long timestamp;
   private int keyPosition;
@@ -372,6 +373,7 @@ public final class RecordBatchReader implements AutoCloseable {
     }
     data.limit(dataLimit);
     recordIndex = index;
+    recordStart = start;
     offsetDelta = delta;
     long createTime = baseTimestamp + timestampDelta;
     timestamp = isLogAppendTime() ? maxTimestamp : createTime;
@@ -593,6 +595,23 @@ public final class RecordBatchReader implements AutoCloseable {
     }
     long sequence = (long) baseSequence + offsetDelta;
     return (int) (sequence > Integer.MAX_VALUE ? sequence - Integer.MAX_VALUE - 1 : sequence);
+  }
+
+  /**
+   * Copies the current record's whole encoding (from its length varint to the end of its last
+   * header) into {@code dst} at {@code offset}, which MUST have room for {@link #recordSizeInBytes()}
+   * bytes. For re-encoding kept records unchanged (compaction, see
+   * {@link RecordBatchBuilder#addRecordFrom}).
+   */
+  void copyRecord(byte[] dst, int offset) {
+    ensureRecord();
+    data.get(recordStart, dst, offset, cursor - recordStart);
+  }
+
+  /** Bytes of the current record's whole encoding, length varint included. */
+  int recordSizeInBytes() {
+    ensureRecord();
+    return cursor - recordStart;
   }
 
   /** Key length in bytes, -1 for a null key. */

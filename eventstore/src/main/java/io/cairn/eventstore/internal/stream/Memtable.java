@@ -241,16 +241,41 @@ final class Memtable {
   }
 
   /**
-   * Entry indexes sorted by (hash, firstVersion, baseOffset), the order of chunk files. A stable
-   * merge sort over int indexes; allocates two int arrays, so it runs on the worker, not the owner.
+   * Entry indexes sorted by (hash, firstVersion, baseOffset), the order of chunk files. Sorts only the
+   * distinct hashes (a primitive sort), then lays out each hash's chain oldest first: a regular chain is
+   * already in version order; an irregular one (a hash collision) is sorted on its own. Allocates, so it
+   * runs on the worker, not the owner.
    */
   int[] sortedOrder() {
-    int[] order = new int[size];
-    for (int i = 0; i < size; i++) {
-      order[i] = i;
+    long[] hashes = new long[distinct];
+    int found = 0;
+    for (int slot : table) {
+      if (slot != EMPTY_SLOT) {
+        hashes[found++] = hash(slot - 1);
+      }
     }
-    int[] scratch = new int[size];
-    mergeSort(order, scratch, 0, size);
+    Arrays.sort(hashes, 0, found);
+    int[] order = new int[size];
+    int[] scratch = null;
+    int out = 0;
+    for (int h = 0; h < found; h++) {
+      int head = head(hashes[h]);
+      int chainLength = 0;
+      for (int entry = head; entry != NO_ENTRY; entry = previous(entry)) {
+        chainLength++;
+      }
+      int at = out + chainLength;
+      for (int entry = head; entry != NO_ENTRY; entry = previous(entry)) {
+        order[--at] = entry;
+      }
+      if (isIrregular(head)) {
+        if (scratch == null) {
+          scratch = new int[size];
+        }
+        mergeSort(order, scratch, out, out + chainLength);
+      }
+      out += chainLength;
+    }
     return order;
   }
 

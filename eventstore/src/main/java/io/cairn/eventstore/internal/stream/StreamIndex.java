@@ -520,17 +520,20 @@ public final class StreamIndex implements Closeable {
         }
       }
       StreamIndexJob.Merge merge = mergeInFlight;
-      if (merge != null && merge.toOffset > offset) {
+      if (merge != null && !merge.cancelled && merge.toOffset > offset) {
         merge.cancelled = true;
         if (merge.renamed) {
           // the merged file already replaced its inputs on disk, so all of them go
           deleteFile(merge.target);
           deletedFiles = true;
-          firstDropped = Math.min(firstDropped, chunks.indexOf(merge.inputs.get(0)));
+          int firstInput = chunks.indexOf(merge.inputs.get(0));
+          if (firstInput >= 0) {
+            firstDropped = Math.min(firstDropped, firstInput);
+          }
         }
       }
       StreamIndexJob.Flush flush = flushInFlight;
-      if (flush != null && flush.toOffset > offset) {
+      if (flush != null && !flush.cancelled && flush.toOffset > offset) {
         flush.cancelled = true;
         if (flush.renamed) {
           deleteFile(flush.target);
