@@ -1,0 +1,36 @@
+package io.cairn.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The cli module's rules (CONVENTIONS.md): it uses the event store only through its public API,
+ * writes through picocli's writers rather than the standard streams, and throws typed exceptions.
+ */
+@AnalyzeClasses(packages = "io.cairn.cli", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule onlyThePublicEventStoreApi = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("io.cairn.eventstore.internal..");
+
+  @ArchTest
+  static final ArchRule noKafkaClients = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..");
+
+  @ArchTest
+  static final ArchRule noStandardStreams = NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+
+  @ArchTest
+  static final ArchRule noJavaUtilLogging = NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+  @ArchTest
+  static final ArchRule noGenericExceptions = NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
+}
