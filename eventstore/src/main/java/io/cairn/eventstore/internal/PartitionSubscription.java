@@ -4,6 +4,7 @@ import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StartPosition;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.internal.partition.Partition;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -117,12 +118,12 @@ final class PartitionSubscription implements ReadStream<StoredEvent> {
     }
     if (buffer.isEmpty() && demand > 0 && handler != null && !fetching && !ended) {
       fetching = true;
-      partition.read(nextOffset, FETCH_MAX_BYTES).onComplete(ar -> context.runOnContext(v -> onFetched(ar.failed()
-          ? Future.failedFuture(ar.cause()) : Future.succeededFuture(ar.result()))));
+      // pump runs on the subscriber's context, so the read's result comes back to it
+      partition.read(nextOffset, FETCH_MAX_BYTES).onComplete(this::onFetched);
     }
   }
 
-  private void onFetched(Future<ReadResult> fetched) {
+  private void onFetched(AsyncResult<ReadResult> fetched) {
     fetching = false;
     if (fetched.failed()) {
       fail(fetched.cause());
@@ -133,14 +134,14 @@ final class PartitionSubscription implements ReadStream<StoredEvent> {
     buffer.addAll(result.events());
     if (result.events().isEmpty()) {
       fetching = true;
-      partition.awaitHighWatermarkAbove(nextOffset).onComplete(ar -> context.runOnContext(v -> {
+      partition.awaitHighWatermarkAbove(nextOffset).onComplete(ar -> {
         fetching = false;
         if (ar.failed()) {
           end();
         } else {
           pump();
         }
-      }));
+      });
     } else {
       pump();
     }

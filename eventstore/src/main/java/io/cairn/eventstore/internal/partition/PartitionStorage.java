@@ -101,6 +101,8 @@ final class PartitionStorage {
       long producersFrom = restoreProducers(dir, producers, log);
       long indexFrom = streamIndex.indexedUpToOffset();
       long rescanned = refeed(log, streamIndex, producers, indexFrom, producersFrom);
+      // a tail recovered after a crash may still sit only in the page cache: readers see it once durable
+      log.flush();
       RecoveryReport report = log.recoveryReport();
       String summary = report + ", stream index and producer state re-fed from offset "
           + Math.min(indexFrom, producersFrom) + " (" + rescanned + " batches), log end " + log.logEndOffset()
