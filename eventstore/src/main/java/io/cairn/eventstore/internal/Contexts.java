@@ -20,9 +20,13 @@ public final class Contexts {
     return context == null ? Promise.promise() : ((ContextInternal) context).promise();
   }
 
-  /** Runs {@code task} on {@code owner}: inline if already there, else queued to it. */
+  /**
+   * Runs {@code task} on {@code owner}: inline if already on its thread, else queued to it. The current
+   * context alone does not tell: a blocking task started from {@code owner} runs on a worker thread with
+   * {@code owner} as its current context.
+   */
   public static void runOn(Context owner, Runnable task) {
-    if (Vertx.currentContext() == owner) {
+    if (((ContextInternal) owner).isRunningOnContext()) {
       task.run();
     } else {
       owner.runOnContext(v -> task.run());
