@@ -230,6 +230,44 @@ class LocalEventStoreTest {
   }
 
   @Test
+  void streamIndexChunkDamagedWhileRunningIsRebuiltFromTheLog() throws Exception {
+    // given a store whose stream index has spilled into chunk files and whose version cache is tiny
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setStreamIndexMemtableEntries(64).setStreamCacheEntries(16)));
+    await(store.createTopic("t", new TopicConfig()));
+    int aggregates = 40;
+    int eventsEach = 10;
+    for (int v = 0; v < eventsEach; v++) {
+      for (int a = 0; a < aggregates; a++) {
+        await(store.append(event("agg-" + a, v, "agg-" + a + "/" + (v + 1))));
+      }
+    }
+    Path partitionDir = dataDir.resolve("t-0");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<Path> chunks = List.of();
+    while (chunks.isEmpty() && System.nanoTime() < deadline) {
+      try (var files = Files.list(partitionDir)) {
+        chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).toList();
+      }
+    }
+    assertThat(chunks).isNotEmpty();
+    // when every entry block of every chunk file rots on disk while the store runs
+    int headerBytes = 56;
+    int blockBytes = 4096;
+    for (Path chunk : chunks) {
+      byte[] bytes = Files.readAllBytes(chunk);
+      for (int at = headerBytes + 5; at < bytes.length; at += blockBytes) {
+        bytes[at] ^= 0x40;
+      }
+      Files.write(chunk, bytes);
+    }
+    // then reads and appends still see every stream whole: the partition rebuilt its index from the log
+    assertAllStreams(store, aggregates, eventsEach);
+    assertThat(await(store.append(event("agg-3", eventsEach, "next")))).isInstanceOf(AppendResult.Appended.class);
+    await(store.close());
+  }
+
+  @Test
   void secondStoreOnTheSameDirectoryIsRefused() throws Exception {
     EventStore store = open(1024);
     Future<EventStore> second = EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir));

@@ -35,8 +35,11 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,23 +68,27 @@ final class PartitionStorage {
   private final Path dir;
   private final TopicConfig config;
   private final PartitionLog log;
-  private final StreamIndex streamIndex;
+  private final StreamIndexOptions streamIndexOptions;
+  private StreamIndex streamIndex;
   private final StreamVersionCache versions;
   private final ProducerStateManager producers;
   private final RecordBatchBuilder builder = new RecordBatchBuilder();
   private final RecordBatchReader ownerReader = new RecordBatchReader();
   private final StreamEntryBuffer candidates = new StreamEntryBuffer(CANDIDATES_PER_ROUND);
   private final String recoverySummary;
+  /** Jobs the current stream index handed out and that were not installed yet (owner). */
+  private final Set<StreamIndexJob> issuedIndexJobs = new HashSet<>();
   private long lastCheckpointOffset = -1;
 
   private PartitionStorage(String name, int partitionId, Path dir, TopicConfig config, PartitionLog log,
-                           StreamIndex streamIndex, StreamVersionCache versions, ProducerStateManager producers,
+                           StreamIndexOptions streamIndexOptions, StreamIndex streamIndex, StreamVersionCache versions, ProducerStateManager producers,
                            String recoverySummary) {
     this.name = name;
     this.partitionId = partitionId;
     this.dir = dir;
     this.config = config;
     this.log = log;
+    this.streamIndexOptions = streamIndexOptions;
     this.streamIndex = streamIndex;
     this.versions = versions;
     this.producers = producers;
@@ -93,10 +100,11 @@ final class PartitionStorage {
     long startNanos = System.nanoTime();
     PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis);
     StreamIndex streamIndex = null;
+    StreamIndexOptions indexOptions = new StreamIndexOptions()
+        .setMemtableMaxEntries(options.streamIndexMemtableEntries())
+        .setStorageIo(options.storageIo());
     try {
-      streamIndex = StreamIndex.open(dir, new StreamIndexOptions()
-          .setMemtableMaxEntries(options.streamIndexMemtableEntries())
-          .setStorageIo(options.storageIo()), log.logStartOffset(), log.logEndOffset());
+      streamIndex = StreamIndex.open(dir, indexOptions, log.logStartOffset(), log.logEndOffset());
       ProducerStateManager producers = new ProducerStateManager();
       long producersFrom = restoreProducers(dir, producers, log);
       long indexFrom = streamIndex.indexedUpToOffset();
@@ -107,7 +115,7 @@ final class PartitionStorage {
       String summary = report + ", stream index and producer state re-fed from offset "
           + Math.min(indexFrom, producersFrom) + " (" + rescanned + " batches), log end " + log.logEndOffset()
           + ", opened in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms";
-      return new PartitionStorage(name, partitionId, dir, config, log, streamIndex,
+      return new PartitionStorage(name, partitionId, dir, config, log, indexOptions, streamIndex,
           new StreamVersionCache(options.streamCacheEntries()), producers, summary);
     } catch (RuntimeException e) {
       closeQuietly(streamIndex);
@@ -233,7 +241,9 @@ final class PartitionStorage {
     long hash = StreamHash.hash64(key);
     int skip = 0;
     while (true) {
-      int found = streamIndex.newestFirst(hash, skip, CANDIDATES_PER_ROUND, candidates);
+      int skipped = skip;
+      int found = withIndexRebuildOnCorruption(() -> streamIndex.newestFirst(hash, skipped, CANDIDATES_PER_ROUND,
+          candidates));
       for (int i = 0; i < found; i++) {
         StreamIndexEntry entry = candidates.get(i);
         if (entry.baseOffset() >= endOffsetExclusive) {
@@ -367,12 +377,43 @@ final class PartitionStorage {
 
   /** The next stream-index flush or merge whose data is durable (owner). */
   Optional<StreamIndexJob> nextStreamIndexJob() {
-    return streamIndex.nextJob(log.flushedOffset());
+    Optional<StreamIndexJob> job = streamIndex.nextJob(log.flushedOffset());
+    job.ifPresent(issuedIndexJobs::add);
+    return job;
   }
 
-  /** Installs a finished stream-index job (owner). */
+  /** Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. */
   void installStreamIndexJob(StreamIndexJob job) {
-    streamIndex.install(job);
+    if (issuedIndexJobs.remove(job)) {
+      streamIndex.install(job);
+    }
+  }
+
+  /**
+   * Runs a stream-index lookup; if it finds a damaged chunk file (the index has deleted it), rebuilds the
+   * index in place and tries once more. Damage found at open is handled by the index itself; this covers a
+   * chunk that rots while the store runs (owner; the rebuild re-reads the log after the damage, blocking).
+   */
+  private int withIndexRebuildOnCorruption(IntSupplier lookup) {
+    try {
+      return lookup.getAsInt();
+    } catch (StorageException damaged) {
+      LOG.error("{}: stream index lookup failed, rebuilding the index from the log: {}", name, damaged.getMessage());
+      rebuildStreamIndex();
+      return lookup.getAsInt();
+    }
+  }
+
+  private void rebuildStreamIndex() {
+    long startNanos = System.nanoTime();
+    issuedIndexJobs.clear(); // jobs of the damaged index finish on their own and are dropped at install
+    closeQuietly(streamIndex);
+    streamIndex = StreamIndex.open(dir, streamIndexOptions, log.logStartOffset(), log.logEndOffset());
+    long from = streamIndex.indexedUpToOffset();
+    long batches = refeed(log, streamIndex, producers, from, Long.MAX_VALUE);
+    versions.clear();
+    LOG.warn("{}: stream index rebuilt from offset {} ({} batches) in {} ms", name, from, batches,
+        (System.nanoTime() - startNanos) / 1_000_000);
   }
 
   // ---------------------------------------------------------------- reads
@@ -400,7 +441,8 @@ final class PartitionStorage {
   /** Picks the batches a stream read needs from the index (owner). */
   StreamReadPlan planStreamRead(String aggregateId, byte[] key, long fromVersion, int maxCount, long visibleEnd) {
     StreamEntryBuffer found = new StreamEntryBuffer();
-    int count = streamIndex.find(StreamHash.hash64(key), fromVersion, maxCount, found);
+    long hash = StreamHash.hash64(key);
+    int count = withIndexRebuildOnCorruption(() -> streamIndex.find(hash, fromVersion, maxCount, found));
     long start = log.logStartOffset();
     List<StreamIndexEntry> entries = new ArrayList<>(count);
     for (int i = 0; i < count; i++) {
