@@ -24,7 +24,8 @@ class TopicConfigTest {
   void roundTripsThroughKafkaStyleNames() {
     TopicConfig config = new TopicConfig().setPartitions(12).setCleanupPolicy(CleanupPolicy.COMPACT)
         .setRetentionMs(60_000).setRetentionBytes(1 << 20).setSegmentBytes(4096).setSegmentMs(1000)
-        .setMaxMessageBytes(2048).setCompressionType(CompressionType.ZSTD).setFlushMode(FlushMode.PAGE_CACHE);
+        .setMaxMessageBytes(2048).setCompressionType(CompressionType.ZSTD).setFlushMode(FlushMode.PAGE_CACHE)
+        .setPreallocate(false);
     assertThat(TopicConfig.fromMap(config.toMap())).isEqualTo(config);
     assertThat(new TopicConfig(config)).isEqualTo(config);
   }
@@ -39,6 +40,7 @@ class TopicConfigTest {
       "cleanup.policy, shred, must be delete or compact",
       "compression.type, brotli, must be one of none, gzip, snappy, lz4, zstd",
       "flush.mode, sometimes, must be durable or page-cache",
+      "preallocate, yes, must be true or false",
       "max.message.bytes, 1, must be between 64",
       "segmnt.bytes, 4096, is not a topic setting",
   })

@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One segment of a partition log: the {@code <base>.log} file of record batches whose offsets
@@ -43,7 +45,16 @@ final class LogSegment {
   private final boolean offsetGapsAllowed;
   private final OffsetIndex offsetIndex;
   private final TimeIndex timeIndex;
+  private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
+  /** Zeros written ahead of an active segment's end per write call. */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1024 * 1024).asReadOnlyBuffer();
+  /** Default preallocation step: zeros written ahead when an append would extend the file. */
+  static final int PREALLOCATION_STEP_BYTES = 1024 * 1024;
   private final Object lifecycleLock = new Object();
+  /** Zeros written ahead per step in an active segment (0 = off); see {@link #enablePreallocation}. */
+  private int preallocationStepBytes;
+  /** End of the file's allocated bytes (batches, then zeros); the owner's view. */
+  private long preallocatedEnd;
 
   private volatile int sizeInBytes;
   private volatile long nextOffset;
@@ -204,6 +215,7 @@ final class LogSegment {
     int position = sizeInBytes;
     int size = batch.remaining();
     int start = batch.position();
+    maybePreallocate((long) position + size);
     try {
       long writeAt = position;
       while (batch.hasRemaining()) {
@@ -241,6 +253,53 @@ final class LogSegment {
   /** Owner: cuts the file to {@code position} bytes (to undo a failed append). */
   void truncateFileTo(int position) throws IOException {
     channel.truncate(position);
+    preallocatedEnd = position;
+  }
+
+  /**
+   * Owner: from now on, when an append would extend the file, first writes {@code stepBytes} of zeros
+   * past it. Later appends then overwrite allocated, initialised blocks, so their {@code fdatasync}
+   * flushes data without committing a size change to the file-system journal (about a third cheaper
+   * here). The zeros never count as log: {@link #sizeInBytes()} is the end of the batches, the file is
+   * cut back to it by {@link #trimToSize()} at roll and close, and after a crash the zeros are a torn
+   * tail that recovery truncates. Only for the active segment.
+   */
+  void enablePreallocation(int stepBytes) throws IOException {
+    preallocationStepBytes = stepBytes;
+    preallocatedEnd = channel.size();
+  }
+
+  private void maybePreallocate(long end) {
+    if (preallocationStepBytes == 0 || end <= preallocatedEnd) {
+      return;
+    }
+    long from = Math.max(preallocatedEnd, sizeInBytes);
+    long to = end + preallocationStepBytes;
+    try {
+      for (long at = from; at < to; ) {
+        ByteBuffer zeros = ZEROS.duplicate();
+        zeros.limit((int) Math.min(zeros.capacity(), to - at));
+        at += channel.write(zeros, at);
+      }
+      preallocatedEnd = to;
+    } catch (IOException e) {
+      // no room for zeros ahead: append without them; the batch write reports a full disk itself
+      preallocationStepBytes = 0;
+      LOG.debug("{}: preallocation stopped: {}", logFile, e.toString());
+    }
+  }
+
+  /**
+   * Owner: cuts the zeros after the last batch off the file and forces the new size, so a closed segment
+   * holds batches only. Stops preallocation.
+   */
+  void trimToSize() throws IOException {
+    preallocationStepBytes = 0;
+    if (channel.size() > sizeInBytes) {
+      channel.truncate(sizeInBytes);
+      channel.force(true);
+    }
+    preallocatedEnd = sizeInBytes;
   }
 
   /** Owner: forgets every batch and index entry, before a rebuild from the file. */
@@ -406,6 +465,7 @@ final class LogSegment {
     }
     int position = ensureBatchBoundary(offset);
     channel.truncate(position);
+    preallocatedEnd = position;
     offsetIndex.truncateTo(offset);
     timeIndex.truncateTo(offset);
     Optional<String> problem = recoverTail(position);

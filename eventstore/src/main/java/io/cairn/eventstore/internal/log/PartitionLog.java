@@ -134,6 +134,7 @@ public final class PartitionLog implements AutoCloseable {
     try {
       LogLoader.Loaded loaded = new LogLoader(dir, log.name, log.config, io, clockMs, log.segments).load(startedNanos);
       log.active = log.segments.lastEntry().getValue();
+      log.active.enablePreallocation(log.preallocationStepBytes());
       log.logStartOffset = log.segments.firstKey();
       log.logEndOffset = log.active.nextOffset();
       log.recoveryPoint = loaded.recoveryPoint();
@@ -311,6 +312,8 @@ public final class PartitionLog implements AutoCloseable {
     }
     try {
       current.sealIndexes();
+      current.trimToSize();
+      next.enablePreallocation(preallocationStepBytes());
     } catch (IOException e) {
       try {
         next.closeAndDelete();
@@ -701,6 +704,7 @@ public final class PartitionLog implements AutoCloseable {
           target.truncateTo(offset);
           target.deleteIndexFiles();
           active = target;
+          target.enablePreallocation(preallocationStepBytes());
           logEndOffset = offset;
           target.initFirstAppendMs(clockMs.getAsLong());
           target.channel().force(true);
@@ -1009,6 +1013,7 @@ public final class PartitionLog implements AutoCloseable {
     try {
       if (failure == null) {
         active.sealIndexes();
+        active.trimToSize();
         long end = flush();
         synchronized (checkpointLock) {
           if (end > recoveryPoint) {
@@ -1028,6 +1033,10 @@ public final class PartitionLog implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  private int preallocationStepBytes() {
+    return config.preallocate() ? Math.min(LogSegment.PREALLOCATION_STEP_BYTES, config.segmentBytes()) : 0;
+  }
 
   private void ensureWritable() {
     if (closed) {

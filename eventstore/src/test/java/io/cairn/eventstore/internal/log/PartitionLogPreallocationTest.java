@@ -1,0 +1,165 @@
+package io.cairn.eventstore.internal.log;
+
+import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
+import static io.cairn.eventstore.internal.log.LogTestSupport.append;
+import static io.cairn.eventstore.internal.log.LogTestSupport.readAll;
+import static io.cairn.eventstore.internal.log.LogTestSupport.smallSegments;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.testing.FaultyStorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.LongStream;
+import org.apache.kafka.common.record.internal.FileRecords;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The active segment is zero-filled ahead of its end ({@code preallocate=true}, the default): the zeros
+ * never count as log, closed segments never keep them, and after a crash they are a torn tail that
+ * recovery removes.
+ */
+class PartitionLogPreallocationTest {
+
+  private static final int SEGMENT_BYTES = 4096;
+  private static final TopicConfig CONFIG = smallSegments(SEGMENT_BYTES);
+
+  @TempDir
+  Path tempDir;
+
+  private final List<PartitionLog> opened = new ArrayList<>();
+  private FaultyStorageIo io = new FaultyStorageIo();
+
+  private Path dir() {
+    return tempDir.resolve("accounts-0");
+  }
+
+  private PartitionLog open() {
+    PartitionLog log = PartitionLog.open(dir(), CONFIG, io, () -> START_MS);
+    opened.add(log);
+    return log;
+  }
+
+  /** Simulates kill -9: every file handle is gone, nothing more is written, no marker. */
+  private void crash() throws IOException {
+    io.crash();
+    opened.clear();
+    io = new FaultyStorageIo();
+  }
+
+  @AfterEach
+  void closeLogs() {
+    opened.forEach(PartitionLog::close);
+  }
+
+  private static List<LogAppendInfo> appendBatches(PartitionLog log, int count) {
+    List<LogAppendInfo> infos = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      infos.add(append(log, 1, 60, START_MS + log.logEndOffset()));
+    }
+    return infos;
+  }
+
+  private static long dataBytes(List<LogAppendInfo> infos, long segmentBaseOffset) {
+    return infos.stream().filter(i -> i.segmentBaseOffset() == segmentBaseOffset)
+        .mapToLong(LogAppendInfo::sizeInBytes).sum();
+  }
+
+  @Test
+  void activeSegmentIsZeroFilledAheadButReadsStopAtTheLastBatch() throws IOException {
+    // given
+    PartitionLog log = open();
+    List<LogAppendInfo> infos = appendBatches(log, 5);
+    Path file = SegmentFiles.logFile(dir(), 0);
+
+    // then: the file is larger than its batches, the log is not
+    assertThat(Files.size(file)).isGreaterThan(dataBytes(infos, 0));
+    assertThat(log.sizeInBytes()).isEqualTo(dataBytes(infos, 0));
+    assertThat(readAll(log)).containsExactly(0L, 1L, 2L, 3L, 4L);
+    assertThat(log.readBatches(5, 4096, Long.MAX_VALUE).remaining()).isZero();
+  }
+
+  @Test
+  void rolledAndClosedSegmentsHoldBatchesOnlyAndKafkaReadsThem() throws IOException {
+    // given: enough batches for several rolls, then a clean close
+    PartitionLog log = open();
+    List<LogAppendInfo> infos = appendBatches(log, 120);
+    long[] bases = log.segmentBaseOffsets();
+    assertThat(bases.length).isGreaterThan(2);
+    for (int i = 0; i < bases.length - 1; i++) {
+      assertThat(Files.size(SegmentFiles.logFile(dir(), bases[i]))).as("rolled segment %d", bases[i])
+          .isEqualTo(dataBytes(infos, bases[i]));
+    }
+    log.close();
+    opened.clear();
+
+    // then: every file ends at its last batch, and Kafka's reader sees all 120 records
+    long records = 0;
+    for (long base : bases) {
+      Path file = SegmentFiles.logFile(dir(), base);
+      assertThat(Files.size(file)).as("segment %d", base).isEqualTo(dataBytes(infos, base));
+      try (FileRecords kafka = FileRecords.open(file.toFile(), false)) {
+        for (FileChannelRecordBatch batch : kafka.batches()) {
+          batch.ensureValid();
+          records += batch.countOrNull();
+        }
+      }
+    }
+    assertThat(records).isEqualTo(120);
+  }
+
+  @Test
+  void crashLeavesZerosThatRecoveryRemovesKeepingEveryBatch() throws IOException {
+    // given: batches written (not all fsynced) and the zeros ahead of them, then kill -9
+    PartitionLog log = open();
+    List<LogAppendInfo> infos = appendBatches(log, 7);
+    log.flush();
+    log.checkpointRecoveryPoint(3);
+    long dataBytes = dataBytes(infos, 0);
+    Path file = SegmentFiles.logFile(dir(), 0);
+    long fileBytes = Files.size(file);
+    assertThat(fileBytes).isGreaterThan(dataBytes);
+    crash();
+
+    // when
+    PartitionLog reopened = open();
+
+    // then: the zeros are gone, every batch is kept, and appends continue
+    assertThat(reopened.recoveryReport().clean()).isFalse();
+    assertThat(reopened.recoveryReport().bytesTruncated()).isEqualTo(fileBytes - dataBytes);
+    assertThat(reopened.logEndOffset()).isEqualTo(7);
+    assertThat(readAll(reopened)).containsExactlyElementsOf(LongStream.range(0, 7).boxed().toList());
+    assertThat(append(reopened, 1, 60, START_MS + 7).baseOffset()).isEqualTo(7);
+  }
+
+  @Test
+  void tornWriteIntoTheZerosIsTruncatedToTheLastWholeBatch() throws IOException {
+    // given: a crash in the middle of writing the next batch over the zeros
+    PartitionLog log = open();
+    List<LogAppendInfo> infos = appendBatches(log, 4);
+    long end = dataBytes(infos, 0);
+    crash();
+    ByteBuffer half = TestBatches.batch(4, 1, START_MS, 60);
+    half.limit(half.capacity() / 2);
+    try (FileChannel channel = FileChannel.open(SegmentFiles.logFile(dir(), 0), StandardOpenOption.WRITE)) {
+      channel.write(half, end);
+    }
+
+    // when
+    PartitionLog reopened = open();
+
+    // then
+    assertThat(reopened.logEndOffset()).isEqualTo(4);
+    assertThat(readAll(reopened)).containsExactly(0L, 1L, 2L, 3L);
+    assertThat(Files.size(SegmentFiles.logFile(dir(), 0))).isGreaterThanOrEqualTo(end);
+  }
+}
