@@ -41,7 +41,7 @@ public final class TopicConfig {
   public static final FlushMode DEFAULT_FLUSH_MODE = FlushMode.DURABLE;
   public static final long DEFAULT_DELETE_RETENTION_MS = 24L * 60 * 60 * 1000;
   public static final int DEFAULT_INDEX_INTERVAL_BYTES = 4096;
-  /** Zero-fill the active segment ahead of its end: cheaper fsyncs (unlike Kafka, on by default). */
+  /** Zero-fill a durable topic's active segment ahead of its end: cheaper fsyncs (unlike Kafka, on by default). */
   public static final boolean DEFAULT_PREALLOCATE = true;
 
   private int partitions = DEFAULT_PARTITIONS;
@@ -250,8 +250,9 @@ public final class TopicConfig {
   }
 
   /**
-   * Whether the active segment is zero-filled ahead of its end (1 MiB at a time), so that an fsync
-   * rewrites allocated blocks instead of growing the file. Closed segments never keep the zeros.
+   * Whether the active segment of a {@link FlushMode#DURABLE} topic is zero-filled ahead of its end
+   * (1 MiB at a time), so that an fsync rewrites allocated blocks instead of growing the file. Closed
+   * segments never keep the zeros; page-cache topics never preallocate (they do not fsync per append).
    */
   public TopicConfig setPreallocate(boolean preallocate) {
     this.preallocate = preallocate;

@@ -1,6 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
 import io.cairn.eventstore.CleanupPolicy;
+import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.PartitionReadOnlyException;
 import io.cairn.eventstore.StorageException;
@@ -1034,8 +1035,13 @@ public final class PartitionLog implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
+  /**
+   * Zeros written ahead of the active segment, or 0: only for durable topics, whose per-append fsync is
+   * what preallocation makes cheaper; a page-cache topic would only write everything twice.
+   */
   private int preallocationStepBytes() {
-    return config.preallocate() ? Math.min(LogSegment.PREALLOCATION_STEP_BYTES, config.segmentBytes()) : 0;
+    boolean worthIt = config.preallocate() && config.flushMode() == FlushMode.DURABLE;
+    return worthIt ? Math.min(LogSegment.PREALLOCATION_STEP_BYTES, config.segmentBytes()) : 0;
   }
 
   private void ensureWritable() {

@@ -6,6 +6,7 @@ import static io.cairn.eventstore.internal.log.LogTestSupport.readAll;
 import static io.cairn.eventstore.internal.log.LogTestSupport.smallSegments;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.testing.FaultyStorageIo;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The active segment is zero-filled ahead of its end ({@code preallocate=true}, the default): the zeros
+ * A durable topic's active segment is zero-filled ahead of its end ({@code preallocate=true}, the default): the zeros
  * never count as log, closed segments never keep them, and after a crash they are a torn tail that
  * recovery removes.
  */
@@ -86,6 +87,20 @@ class PartitionLogPreallocationTest {
     assertThat(log.sizeInBytes()).isEqualTo(dataBytes(infos, 0));
     assertThat(readAll(log)).containsExactly(0L, 1L, 2L, 3L, 4L);
     assertThat(log.readBatches(5, 4096, Long.MAX_VALUE).remaining()).isZero();
+  }
+
+  @Test
+  void pageCacheTopicsDoNotPreallocate() throws IOException {
+    // given: no fsync per append, so zeros ahead would only double the writes
+    PartitionLog log = PartitionLog.open(dir(), smallSegments(SEGMENT_BYTES).setFlushMode(FlushMode.PAGE_CACHE), io,
+        () -> START_MS);
+    opened.add(log);
+
+    // when
+    List<LogAppendInfo> infos = appendBatches(log, 5);
+
+    // then
+    assertThat(Files.size(SegmentFiles.logFile(dir(), 0))).isEqualTo(dataBytes(infos, 0));
   }
 
   @Test
