@@ -17,7 +17,6 @@ import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.Contexts;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
-import io.vertx.core.Context;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -429,10 +428,5 @@ public final class Partition extends VerticleBase {
   @Override
   public String toString() {
     return "Partition[" + name + "]";
-  }
-
-  /** The context that owns this partition. */
-  Context owner() {
-    return context;
   }
 }
