@@ -42,6 +42,7 @@ import picocli.CommandLine.RunLast;
         DumpCommand.class,
         VerifyCommand.class,
         BenchCommand.class,
+        NodeCommand.class,
         HelpCommand.class,
     },
     footer = {"", "Exit codes: 0 ok, 1 failure (storage error, unknown topic, conflict, problems found),"

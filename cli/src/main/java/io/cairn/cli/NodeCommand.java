@@ -1,0 +1,140 @@
+package io.cairn.cli;
+
+import io.cairn.node.CairnNode;
+import io.cairn.node.NodeOptions;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code cairn node}: runs a Cairn node (the HTTP API, health and metrics over the local store in
+ * the data directory) until the process gets SIGTERM or SIGINT. Options come from flags, then from
+ * a {@code --config} properties file with the same Kafka-style names as {@link NodeOptions}
+ * ({@code data.dir}, {@code http.host}, {@code http.port}, ...), then from {@code $CAIRN_DATA_DIR}
+ * for the data directory; flags win.
+ *
+ * <p>The node logs one line when ready ({@value CairnNode#READY_PREFIX}...). On SIGTERM/SIGINT a
+ * shutdown hook stops it cleanly (in-flight requests finish, the store is flushed and writes its
+ * clean-shutdown marker) within {@value #STOP_TIMEOUT_MS} ms and ends the process with exit code 0,
+ * or 1 if the stop failed or took too long.
+ */
+@Command(name = "node",
+    description = "Run a Cairn node (HTTP API, /health, /metrics) on a data directory until SIGTERM/SIGINT.")
+public final class NodeCommand implements Callable<Integer> {
+
+  /** How long the shutdown hook waits for a clean stop before the process exits with a failure. */
+  public static final long STOP_TIMEOUT_MS = 60_000;
+
+  @Spec
+  private CommandSpec spec;
+
+  @Mixin
+  private CommonOptions common;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "Data directory, created if missing (default: data.dir of --config, then $"
+          + DataDirOptions.DATA_DIR_ENV + ").")
+  private Path dataDir;
+
+  @Option(names = "--http-host", paramLabel = "HOST",
+      description = "Interface for the HTTP API (default: " + NodeOptions.DEFAULT_HTTP_HOST + ").")
+  private String httpHost;
+
+  @Option(names = "--http-port", paramLabel = "PORT",
+      description = "Port of the HTTP API, 0 = any free port (default: " + NodeOptions.DEFAULT_HTTP_PORT + ").")
+  private Integer httpPort;
+
+  @Option(names = "--http-max-body-bytes", paramLabel = "BYTES",
+      description = "Largest HTTP request body; larger ones get 413 (default: "
+          + NodeOptions.DEFAULT_HTTP_MAX_BODY_BYTES + ").")
+  private Integer httpMaxBodyBytes;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "Properties file with node options by name (data.dir, http.host, http.port,"
+          + " http.max.body.bytes, metrics.refresh.interval.ms, shutdown.grace.ms); flags win.")
+  private Path configFile;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    NodeOptions options = options();
+    // The ready line is logged at INFO; bin/cairn's default level for libraries is WARN.
+    if (System.getProperty(CairnCli.CAIRN_LOG_LEVEL_PROPERTY) == null) {
+      System.setProperty(CairnCli.CAIRN_LOG_LEVEL_PROPERTY, "info");
+    }
+    CairnNode node = CairnNode.start(options).await();
+    CountDownLatch forever = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndHalt(node), "cairn-node-shutdown"));
+    // The process ends in the shutdown hook: returning from here would call System.exit, which would
+    // only run the hook again.
+    forever.await();
+    return ExitCodes.OK;
+  }
+
+  /** The node's options: flags over the config file over the environment. */
+  NodeOptions options() throws IOException {
+    NodeOptions options = new NodeOptions();
+    if (configFile != null) {
+      options.setAll(readConfig(configFile));
+    }
+    if (dataDir != null) {
+      options.setDataDir(dataDir);
+    } else if (options.dataDir().isEmpty()) {
+      Optional<String> fromEnv = Optional.ofNullable(CairnCli.environmentOf(spec).get(DataDirOptions.DATA_DIR_ENV))
+          .filter(value -> !value.isBlank());
+      options.setDataDir(fromEnv.map(Path::of).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "Missing required option: '--data-dir=DIR' (or data.dir in --config, or set "
+              + DataDirOptions.DATA_DIR_ENV + ")")));
+    }
+    if (httpHost != null) {
+      options.setHttpHost(httpHost);
+    }
+    if (httpPort != null) {
+      options.setHttpPort(httpPort);
+    }
+    if (httpMaxBodyBytes != null) {
+      options.setHttpMaxBodyBytes(httpMaxBodyBytes);
+    }
+    return options.validate();
+  }
+
+  private static Map<String, String> readConfig(Path file) throws IOException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      properties.load(reader);
+    }
+    Map<String, String> settings = new LinkedHashMap<>();
+    for (String name : properties.stringPropertyNames()) {
+      settings.put(name, properties.getProperty(name));
+    }
+    return settings;
+  }
+
+  private static void stopAndHalt(CairnNode node) {
+    int exitCode = ExitCodes.OK;
+    try {
+      node.stop().await(STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | RuntimeException e) {
+      // CairnNode has logged the cause; a timeout is reported by the exit code alone.
+      exitCode = ExitCodes.FAILURE;
+    }
+    // halt, not exit: System.exit from a shutdown hook blocks forever, and the status of a process
+    // ended by a signal would otherwise be 128 + the signal's number.
+    Runtime.getRuntime().halt(exitCode);
+  }
+}

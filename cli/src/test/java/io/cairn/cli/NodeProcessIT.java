@@ -1,0 +1,182 @@
+package io.cairn.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.node.CairnNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code bin/cairn node} as a real process (the jar and {@code lib/} this build produced,
+ * found as in {@link CairnLauncherIT}), talks to it over HTTP, stops it with SIGTERM and with
+ * kill -9, and checks that acknowledged data survives both.
+ */
+class NodeProcessIT {
+
+  private static final long PROCESS_TIMEOUT_MS = 120_000;
+  private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  private static final Pattern READY = Pattern.compile(Pattern.quote(CairnNode.READY_PREFIX)
+      + "data=.*, http=([^:\\s]+):(\\d+)");
+  private static final String TOPIC = "bank.account";
+
+  private static Path repoRoot;
+  private static String buildFolderName;
+
+  @TempDir
+  Path tmp;
+
+  private Process process;
+  private Path stderr;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  @BeforeAll
+  static void locateBuild() throws URISyntaxException {
+    Path testClasses = Path.of(NodeProcessIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path buildDir = testClasses.getParent();
+    buildFolderName = buildDir.getFileName().toString();
+    repoRoot = buildDir.getParent().getParent();
+    assertThat(repoRoot.resolve("bin/cairn")).isExecutable();
+  }
+
+  @AfterEach
+  void killLeftovers() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+
+  @Test
+  void sigtermStopsTheNodeCleanlyAndKillNineLosesNoAcknowledgedWrite() throws Exception {
+    // given: a node on a free port
+    Path dataDir = tmp.resolve("data");
+    String base = startNode("--data-dir", dataDir.toString(), "--http-port", "0");
+
+    // when
+    HttpResponse<String> created = send(base, "POST", "/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":1}");
+    HttpResponse<String> appended = send(base, "POST", "/topics/" + TOPIC + "/streams/acc-1/events",
+        "{\"expectedVersion\":\"no-stream\",\"events\":[{\"type\":\"AccountOpened\",\"data\":{\"owner\":\"Zoë\"}}]}");
+    HttpResponse<String> read = send(base, "GET", "/topics/" + TOPIC + "/streams/acc-1", null);
+
+    // then
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
+    JsonNode stream = Json.MAPPER.readTree(read.body());
+    assertThat(stream.get("currentVersion").asLong()).isEqualTo(1);
+    assertThat(stream.get("events").get(0).get("data").get("owner").asText()).isEqualTo("Zoë");
+    assertThat(send(base, "GET", "/health", null).body()).contains("UP");
+
+    // when: SIGTERM
+    process.destroy();
+
+    // then
+    assertThat(process.waitFor(PROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS)).as("stopped after SIGTERM").isTrue();
+    assertThat(process.exitValue()).as(log()).isZero();
+    assertThat(dataDir.resolve(TOPIC + "-0").resolve("clean-shutdown")).exists();
+    assertThat(log()).contains("Cairn node stopped");
+
+    // given: a restart from a config file, more acknowledged writes
+    Path config = tmp.resolve("node.properties");
+    Files.writeString(config, "data.dir=" + dataDir + "\nhttp.port=0\n", StandardCharsets.UTF_8);
+    base = startNode("--config", config.toString());
+    for (int version = 1; version <= 5; version++) {
+      HttpResponse<String> more = send(base, "POST", "/topics/" + TOPIC + "/streams/acc-1/events",
+          "{\"expectedVersion\":" + version + ",\"events\":[{\"type\":\"Deposited\",\"data\":{\"n\":" + version + "}}]}");
+      assertThat(more.statusCode()).as(more.body()).isEqualTo(200);
+    }
+
+    // when: kill -9
+    process.destroyForcibly();
+    assertThat(process.waitFor(PROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    base = startNode("--data-dir", dataDir.toString(), "--http-port", "0");
+
+    // then: every acknowledged write is there
+    JsonNode recovered = Json.MAPPER.readTree(send(base, "GET", "/topics/" + TOPIC + "/streams/acc-1", null).body());
+    assertThat(recovered.get("currentVersion").asLong()).isEqualTo(6);
+    List<String> types = recovered.get("events").findValues("type").stream().map(JsonNode::asText).toList();
+    assertThat(types).containsExactly("AccountOpened", "Deposited", "Deposited", "Deposited", "Deposited", "Deposited");
+    process.destroy();
+    assertThat(process.waitFor(PROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(process.exitValue()).as(log()).isZero();
+  }
+
+  @Test
+  void aMissingDataDirectoryIsAUsageError() throws Exception {
+    // when
+    ProcessBuilder builder = launcher("node", "--http-port", "0");
+    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
+    process = builder.start();
+
+    // then
+    assertThat(process.waitFor(PROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
+    assertThat(process.exitValue()).as(log()).isEqualTo(ExitCodes.USAGE);
+    assertThat(log()).contains("--data-dir");
+  }
+
+  /** Starts {@code bin/cairn node ARGS}, waits for the ready line and returns {@code http://host:port}. */
+  private String startNode(String... args) throws IOException {
+    String[] command = new String[args.length + 1];
+    command[0] = "node";
+    System.arraycopy(args, 0, command, 1, args.length);
+    process = launcher(command).start();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROCESS_TIMEOUT_MS);
+    while (System.nanoTime() < deadline && process.isAlive()) {
+      Matcher ready = READY.matcher(log());
+      if (ready.find()) {
+        return "http://" + ready.group(1) + ":" + ready.group(2);
+      }
+      LockSupport.parkNanos(POLL_INTERVAL_NANOS);
+    }
+    throw new AssertionError("node did not log its ready line (alive: " + process.isAlive() + "): " + log());
+  }
+
+  private ProcessBuilder launcher(String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(repoRoot.resolve("bin/cairn").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
+    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
+    builder.environment().put("CAIRN_TARGET", buildFolderName);
+    builder.environment().put("CAIRN_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+    stderr = Files.createTempFile(tmp, "stderr", ".txt");
+    builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
+    return builder;
+  }
+
+  private String log() {
+    try {
+      return Files.readString(stderr, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new AssertionError("cannot read " + stderr, e);
+    }
+  }
+
+  private HttpResponse<String> send(String base, String method, String path, String body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+    if (body == null) {
+      request.method(method, HttpRequest.BodyPublishers.noBody());
+    } else {
+      request.header("content-type", "application/json")
+          .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,201 @@
+package io.cairn.node;
+
+import io.cairn.eventstore.InvalidInputException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Options of a {@link CairnNode}. Vert.x options style: Kafka-style names as constants (also the keys
+ * of a node config file), defaults as named constants, fluent setters that validate, a copy
+ * constructor, and {@link #validate()} for the required options. Not thread-safe: configure, then hand
+ * over.
+ */
+public final class NodeOptions {
+
+  public static final String DATA_DIR = "data.dir";
+  public static final String HTTP_HOST = "http.host";
+  public static final String HTTP_PORT = "http.port";
+  public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
+  public static final String METRICS_REFRESH_INTERVAL_MS = "metrics.refresh.interval.ms";
+  public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
+
+  /** Loopback only: a node is reachable from other hosts only when asked for. */
+  public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
+  public static final int DEFAULT_HTTP_PORT = 8082;
+  /** 0 asks the operating system for a free port ({@link CairnNode#httpPort()} tells which). */
+  public static final int ANY_FREE_PORT = 0;
+  public static final int MAX_PORT = 65_535;
+  public static final int DEFAULT_HTTP_MAX_BODY_BYTES = 1024 * 1024;
+  public static final int MIN_HTTP_MAX_BODY_BYTES = 1024;
+  /** How often per-partition gauges (bytes on disk, log end offset) are refreshed from the store. */
+  public static final long DEFAULT_METRICS_REFRESH_INTERVAL_MS = 5_000;
+  public static final long MIN_METRICS_REFRESH_INTERVAL_MS = 100;
+  /** How long a stopping node waits for in-flight HTTP requests before it closes connections. */
+  public static final long DEFAULT_SHUTDOWN_GRACE_MS = 10_000;
+
+  private Path dataDir;
+  private String httpHost = DEFAULT_HTTP_HOST;
+  private int httpPort = DEFAULT_HTTP_PORT;
+  private int httpMaxBodyBytes = DEFAULT_HTTP_MAX_BODY_BYTES;
+  private long metricsRefreshIntervalMs = DEFAULT_METRICS_REFRESH_INTERVAL_MS;
+  private long shutdownGraceMs = DEFAULT_SHUTDOWN_GRACE_MS;
+
+  /** Options with every default and no data directory. */
+  public NodeOptions() {
+  }
+
+  /** A copy of {@code other}. */
+  public NodeOptions(NodeOptions other) {
+    this.dataDir = other.dataDir;
+    this.httpHost = other.httpHost;
+    this.httpPort = other.httpPort;
+    this.httpMaxBodyBytes = other.httpMaxBodyBytes;
+    this.metricsRefreshIntervalMs = other.metricsRefreshIntervalMs;
+    this.shutdownGraceMs = other.shutdownGraceMs;
+  }
+
+  /**
+   * Applies settings by their Kafka-style names ({@value #DATA_DIR}, {@value #HTTP_PORT}, ...) from
+   * string values, as read from a config file. An unknown name or a bad value throws
+   * {@link InvalidInputException} naming it.
+   */
+  public NodeOptions setAll(Map<String, String> settings) {
+    settings.forEach(this::set);
+    return this;
+  }
+
+  /** Sets one option by its Kafka-style name from a string value. */
+  public NodeOptions set(String name, String value) {
+    Objects.requireNonNull(name, "name");
+    if (value == null || value.isBlank()) {
+      throw new InvalidInputException(name, value, "must have a value");
+    }
+    String trimmed = value.trim();
+    switch (name) {
+      case DATA_DIR -> setDataDir(Path.of(trimmed));
+      case HTTP_HOST -> setHttpHost(trimmed);
+      case HTTP_PORT -> setHttpPort(parseInt(name, trimmed));
+      case HTTP_MAX_BODY_BYTES -> setHttpMaxBodyBytes(parseInt(name, trimmed));
+      case METRICS_REFRESH_INTERVAL_MS -> setMetricsRefreshIntervalMs(parseLong(name, trimmed));
+      case SHUTDOWN_GRACE_MS -> setShutdownGraceMs(parseLong(name, trimmed));
+      default -> throw new InvalidInputException(name, value, "is not a node option; known options: "
+          + String.join(", ", DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, METRICS_REFRESH_INTERVAL_MS,
+          SHUTDOWN_GRACE_MS));
+    }
+    return this;
+  }
+
+  /** The data directory of the store, if set. */
+  public Optional<Path> dataDir() {
+    return Optional.ofNullable(dataDir);
+  }
+
+  /** The directory holding all topics; created if missing. Required. */
+  public NodeOptions setDataDir(Path dataDir) {
+    this.dataDir = Objects.requireNonNull(dataDir, DATA_DIR);
+    return this;
+  }
+
+  /** The interface the HTTP server binds to. */
+  public String httpHost() {
+    return httpHost;
+  }
+
+  /** The interface the HTTP server binds to; default {@value #DEFAULT_HTTP_HOST}. */
+  public NodeOptions setHttpHost(String httpHost) {
+    if (httpHost == null || httpHost.isBlank()) {
+      throw new InvalidInputException(HTTP_HOST, httpHost, "must be a host name or IP address");
+    }
+    this.httpHost = httpHost;
+    return this;
+  }
+
+  /** The HTTP port; 0 = any free port. */
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The HTTP port, 0 to 65535 (0 = any free port); default {@value #DEFAULT_HTTP_PORT}. */
+  public NodeOptions setHttpPort(int httpPort) {
+    if (httpPort < ANY_FREE_PORT || httpPort > MAX_PORT) {
+      throw new InvalidInputException(HTTP_PORT, httpPort, "must be 0 (any free port) to " + MAX_PORT);
+    }
+    this.httpPort = httpPort;
+    return this;
+  }
+
+  /** The largest request body the HTTP API accepts; larger ones get 413. */
+  public int httpMaxBodyBytes() {
+    return httpMaxBodyBytes;
+  }
+
+  /** The largest request body, at least {@value #MIN_HTTP_MAX_BODY_BYTES}; default 1 MiB. */
+  public NodeOptions setHttpMaxBodyBytes(int httpMaxBodyBytes) {
+    ensureAtLeast(HTTP_MAX_BODY_BYTES, httpMaxBodyBytes, MIN_HTTP_MAX_BODY_BYTES);
+    this.httpMaxBodyBytes = httpMaxBodyBytes;
+    return this;
+  }
+
+  /** How often per-partition gauges are refreshed. */
+  public long metricsRefreshIntervalMs() {
+    return metricsRefreshIntervalMs;
+  }
+
+  /** How often per-partition gauges are refreshed, at least {@value #MIN_METRICS_REFRESH_INTERVAL_MS}. */
+  public NodeOptions setMetricsRefreshIntervalMs(long metricsRefreshIntervalMs) {
+    ensureAtLeast(METRICS_REFRESH_INTERVAL_MS, metricsRefreshIntervalMs, MIN_METRICS_REFRESH_INTERVAL_MS);
+    this.metricsRefreshIntervalMs = metricsRefreshIntervalMs;
+    return this;
+  }
+
+  /** How long a stop waits for in-flight requests. */
+  public long shutdownGraceMs() {
+    return shutdownGraceMs;
+  }
+
+  /** How long a stop waits for in-flight requests before closing connections, at least 0. */
+  public NodeOptions setShutdownGraceMs(long shutdownGraceMs) {
+    ensureAtLeast(SHUTDOWN_GRACE_MS, shutdownGraceMs, 0);
+    this.shutdownGraceMs = shutdownGraceMs;
+    return this;
+  }
+
+  /** Checks that every required option is set; returns this. */
+  public NodeOptions validate() {
+    if (dataDir == null) {
+      throw new InvalidInputException(DATA_DIR, null, "is required");
+    }
+    return this;
+  }
+
+  private static long parseLong(String name, String value) {
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(name, value, "must be a whole number");
+    }
+  }
+
+  private static int parseInt(String name, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new InvalidInputException(name, value, "must be a whole number from " + Integer.MIN_VALUE + " to "
+          + Integer.MAX_VALUE);
+    }
+  }
+
+  private static void ensureAtLeast(String name, long value, long min) {
+    if (value < min) {
+      throw new InvalidInputException(name, value, "must be at least " + min);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return DATA_DIR + "=" + dataDir + ", " + HTTP_HOST + "=" + httpHost + ", " + HTTP_PORT + "=" + httpPort
+        + ", " + HTTP_MAX_BODY_BYTES + "=" + httpMaxBodyBytes;
+  }
+}

@@ -1,0 +1,49 @@
+package io.cairn.node;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
+import static com.tngtech.archunit.library.GeneralCodingRules.NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The node module's rules (ADR 0006, CONVENTIONS.md): it uses the event store only through its
+ * public API, has no Hazelcast (that is the cluster's) and no Kafka client, no package cycles, logs
+ * through SLF4J only and throws typed exceptions.
+ */
+@AnalyzeClasses(packages = "io.cairn.node", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule onlyThePublicEventStoreApi = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("io.cairn.eventstore.internal..");
+
+  @ArchTest
+  static final ArchRule noHazelcast = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("com.hazelcast..");
+
+  @ArchTest
+  static final ArchRule noKafkaClients = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..");
+
+  @ArchTest
+  static final ArchRule noUpperLayers = noClasses()
+      .should().dependOnClassesThat().resideInAnyPackage("io.cairn.cli..", "io.cairn.bench..");
+
+  @ArchTest
+  static final ArchRule noPackageCycles = slices().matching("io.cairn.node.(**)").should().beFreeOfCycles();
+
+  @ArchTest
+  static final ArchRule noStandardStreams = NO_CLASSES_SHOULD_ACCESS_STANDARD_STREAMS;
+
+  @ArchTest
+  static final ArchRule noJavaUtilLogging = NO_CLASSES_SHOULD_USE_JAVA_UTIL_LOGGING;
+
+  @ArchTest
+  static final ArchRule noGenericExceptions = NO_CLASSES_SHOULD_THROW_GENERIC_EXCEPTIONS;
+}
