@@ -6,6 +6,7 @@ import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.Header;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.record.Utf8;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,7 +59,7 @@ final class AppendValidator {
 
   private static void ensureEvent(EventData event, int index, TopicConfig config) {
     String field = "events[" + index + "]";
-    int typeBytes = event.type().getBytes(StandardCharsets.UTF_8).length;
+    int typeBytes = Utf8.encodedLength(event.type());
     if (typeBytes == 0 || typeBytes > MAX_TYPE_BYTES) {
       throw new InvalidInputException(field + ".type", event.type(), "must be 1 to " + MAX_TYPE_BYTES + " UTF-8 bytes");
     }

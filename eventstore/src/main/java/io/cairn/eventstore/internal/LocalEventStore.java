@@ -94,7 +94,7 @@ public final class LocalEventStore implements EventStore {
           + " is locked)");
     }
     try {
-      return new LocalEventStore(vertx, options, TopicRegistry.load(dataDir), channel, lock);
+      return new LocalEventStore(vertx, options, TopicRegistry.load(dataDir, options.storageIo()), channel, lock);
     } catch (RuntimeException e) {
       lock.release();
       channel.close();
@@ -148,7 +148,7 @@ public final class LocalEventStore implements EventStore {
     }
     return closeAll(partitions).compose(v -> vertx.executeBlocking(() -> {
       for (int p = 0; p < partitions.length; p++) {
-        DurableFiles.deleteTree(options.dataDir().resolve(TopicNames.partitionDirName(name, p)));
+        DurableFiles.deleteTree(options.storageIo(), options.dataDir().resolve(TopicNames.partitionDirName(name, p)));
       }
       registry.delete(name);
       return null;

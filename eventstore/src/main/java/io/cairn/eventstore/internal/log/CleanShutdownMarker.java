@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,15 +68,15 @@ public final class CleanShutdownMarker {
   /** Writes the marker durably: temp file, fsync, rename, fsync of the directory. */
   static void write(StorageIo io, Path partitionDir, long logEndOffset) throws IOException {
     Path target = path(partitionDir);
-    Path temp = SegmentFiles.tempFile(target);
-    SegmentFiles.writeFile(io, temp, ByteBuffer.wrap((PREFIX + logEndOffset + "\n").getBytes(StandardCharsets.US_ASCII)));
-    SegmentFiles.forceAndRename(io, temp, target);
+    Path temp = DurableFiles.tempFile(target);
+    DurableFiles.writeFile(io, temp, ByteBuffer.wrap((PREFIX + logEndOffset + "\n").getBytes(StandardCharsets.US_ASCII)));
+    DurableFiles.forceAndRename(io, temp, target);
   }
 
   /** Deletes the marker and fsyncs the directory so the deletion survives a crash. */
   static void delete(StorageIo io, Path partitionDir) throws IOException {
     if (Files.deleteIfExists(path(partitionDir))) {
-      SegmentFiles.fsyncDirectory(io, partitionDir);
+      DurableFiles.fsyncDirectory(io, partitionDir);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.internal.record.RecordBatchBuilder;
 import io.cairn.eventstore.internal.record.RecordBatchReader;
@@ -137,7 +138,7 @@ public final class CompactionJob {
         cleanSegment(segment, limitBytes[i], map, reader, builder);
       }
       if (!cleaned.isEmpty()) {
-        SegmentFiles.fsyncDirectory(io, dir);
+        DurableFiles.fsyncDirectory(io, dir);
       }
       cleanEndOffset = cleanEnd;
       LOG.info("{}: compaction job cleaned offsets below {} ({} keys mapped from offset {} to {}): {} segment(s) "
@@ -308,7 +309,7 @@ public final class CompactionJob {
         Path cleanedFile = SegmentFiles.withSuffix(file, SegmentFiles.CLEANED_SUFFIX);
         try {
           Files.deleteIfExists(cleanedFile);
-          Files.deleteIfExists(SegmentFiles.tempFile(cleanedFile));
+          Files.deleteIfExists(DurableFiles.tempFile(cleanedFile));
         } catch (IOException e) {
           LOG.warn("{}: cannot delete {}: {} (the next open deletes it)", name, cleanedFile, e.toString());
         }

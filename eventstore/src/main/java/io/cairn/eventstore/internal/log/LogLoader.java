@@ -3,6 +3,7 @@ package io.cairn.eventstore.internal.log;
 import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class LogLoader {
     boolean created = !Files.isDirectory(dir);
     Files.createDirectories(dir);
     if (created && parent != null) {
-      SegmentFiles.fsyncDirectory(io, parent);
+      DurableFiles.fsyncDirectory(io, parent);
     }
     finishOrRollBackCompaction();
     deleteLeftoverFiles();
@@ -89,7 +90,7 @@ final class LogLoader {
             + ": batches that were fsynced are missing");
       }
       segments.put(0L, LogSegment.create(dir, 0, io, config.indexIntervalBytes(), offsetGapsAllowed));
-      SegmentFiles.fsyncDirectory(io, dir);
+      DurableFiles.fsyncDirectory(io, dir);
       clean = true;
       point = 0;
     } else {
@@ -213,7 +214,7 @@ final class LogLoader {
     counters.indexFilesRebuilt += 2 * (rebuilt.size() + scanned.size());
     if (changed) {
       last.channel().force(true);
-      SegmentFiles.fsyncDirectory(io, dir);
+      DurableFiles.fsyncDirectory(io, dir);
     }
     last.initFirstAppendMs(clockMs.getAsLong());
     return true;
@@ -343,7 +344,7 @@ final class LogLoader {
         Files.move(swap, withoutSwapSuffix(swap), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       }
     }
-    SegmentFiles.fsyncDirectory(io, dir);
+    DurableFiles.fsyncDirectory(io, dir);
   }
 
   private static Path withoutSwapSuffix(Path swap) {

@@ -7,6 +7,7 @@ import io.cairn.eventstore.PartitionReadOnlyException;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.internal.record.RecordBatchReader;
 import io.cairn.eventstore.spi.StorageIo;
@@ -355,7 +356,7 @@ public final class PartitionLog implements AutoCloseable {
           }
         }
         if (dirDirty) {
-          SegmentFiles.fsyncDirectory(io, dir);
+          DurableFiles.fsyncDirectory(io, dir);
         }
       } catch (IOException e) {
         fail(e);
@@ -393,7 +394,7 @@ public final class PartitionLog implements AutoCloseable {
       RecoveryPointFile.writeTemp(io, dir, point);
     } catch (IOException e) {
       throw new StorageException("writing the recovery point " + point + " of " + name + " to "
-          + SegmentFiles.tempFile(RecoveryPointFile.path(dir)) + " failed: " + e.getMessage()
+          + DurableFiles.tempFile(RecoveryPointFile.path(dir)) + " failed: " + e.getMessage()
           + "; the recovery point stays " + recoveryPoint, e);
     }
     try {
@@ -710,7 +711,7 @@ public final class PartitionLog implements AutoCloseable {
           target.initFirstAppendMs(clockMs.getAsLong());
           target.channel().force(true);
           target.markFlushed();
-          SegmentFiles.fsyncDirectory(io, dir);
+          DurableFiles.fsyncDirectory(io, dir);
         } catch (IOException e) {
           fail(e);
           throw new StorageException("truncating " + name + " to offset " + offset + " failed: " + e.getMessage()
@@ -899,7 +900,7 @@ public final class PartitionLog implements AutoCloseable {
         rewritten.add(copy.baseOffset());
         bytesReclaimed += copy.originalBytes() - copy.cleanedBytes();
       }
-      SegmentFiles.fsyncDirectory(io, dir);
+      DurableFiles.fsyncDirectory(io, dir);
     } catch (IOException | RuntimeException e) {
       fail(e);
       throw new StorageException("swapping compacted segments into " + name + " failed after the commit point: " + e
@@ -943,7 +944,7 @@ public final class PartitionLog implements AutoCloseable {
             SegmentFiles.withSuffix(file, SegmentFiles.SWAP_SUFFIX), StandardCopyOption.ATOMIC_MOVE);
       }
     }
-    SegmentFiles.fsyncDirectory(io, dir);
+    DurableFiles.fsyncDirectory(io, dir);
   }
 
   /** Phase 2 for one segment: .swap files over the segment's files, then the new segment is served. */

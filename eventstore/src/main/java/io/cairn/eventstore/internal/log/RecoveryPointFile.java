@@ -1,6 +1,7 @@
 package io.cairn.eventstore.internal.log;
 
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -97,13 +98,13 @@ public final class RecoveryPointFile {
    * nothing durable: the old recovery point still holds.
    */
   static void writeTemp(StorageIo io, Path partitionDir, long offset) throws IOException {
-    SegmentFiles.writeFile(io, SegmentFiles.tempFile(path(partitionDir)), encode(offset));
+    DurableFiles.writeFile(io, DurableFiles.tempFile(path(partitionDir)), encode(offset));
   }
 
   /** Forces the temporary file, renames it into place and fsyncs the directory. */
   static void commitTemp(StorageIo io, Path partitionDir) throws IOException {
     Path target = path(partitionDir);
-    SegmentFiles.forceAndRename(io, SegmentFiles.tempFile(target), target);
+    DurableFiles.forceAndRename(io, DurableFiles.tempFile(target), target);
   }
 
   private static String crcHex(String body) {

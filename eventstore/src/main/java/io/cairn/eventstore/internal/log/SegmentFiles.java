@@ -1,14 +1,10 @@
 package io.cairn.eventstore.internal.log;
 
-import io.cairn.eventstore.spi.StorageIo;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.OptionalLong;
 
@@ -36,7 +32,7 @@ public final class SegmentFiles {
   public static final String OFFSET_INDEX_SUFFIX = ".index";
   public static final String TIME_INDEX_SUFFIX = ".timeindex";
   /** Suffix of a file being written before it is renamed into place. */
-  public static final String TEMP_SUFFIX = ".tmp";
+  public static final String TEMP_SUFFIX = DurableFiles.TEMP_SUFFIX;
   /**
    * Appended to a segment file's name ({@code <base>.log.cleaned}) while compaction writes its
    * cleaned copy; such files are never part of the log and are deleted at open.
@@ -136,49 +132,5 @@ public final class SegmentFiles {
     long[] sorted = Arrays.copyOf(found, count);
     Arrays.sort(sorted);
     return sorted;
-  }
-
-  /** Makes entries created, renamed or deleted in {@code dir} durable (fsync of the directory). */
-  static void fsyncDirectory(StorageIo io, Path dir) throws IOException {
-    try (FileChannel channel = io.open(dir, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
-  }
-
-  /** The temporary sibling a file is written to before {@link #forceAndRename} moves it into place. */
-  static Path tempFile(Path target) {
-    return target.resolveSibling(target.getFileName() + TEMP_SUFFIX);
-  }
-
-  /**
-   * Writes {@code content} (position to limit, position unchanged) to {@code file}, replacing it,
-   * without fsync. A failure here (e.g. disk full) leaves no durability promise broken.
-   */
-  static void writeFile(StorageIo io, Path file, ByteBuffer content) throws IOException {
-    ByteBuffer view = content.duplicate();
-    try (FileChannel channel = io.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING)) {
-      long position = 0;
-      while (view.hasRemaining()) {
-        position += channel.write(view, position);
-      }
-    }
-  }
-
-  /** Forces {@code file}'s content to disk. */
-  static void forceFile(StorageIo io, Path file) throws IOException {
-    try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
-      channel.force(true);
-    }
-  }
-
-  /**
-   * Forces {@code temp}, renames it atomically over {@code target} and fsyncs the directory, so a
-   * crash leaves either the old or the new content, never a mix.
-   */
-  static void forceAndRename(StorageIo io, Path temp, Path target) throws IOException {
-    forceFile(io, temp);
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(io, target.getParent());
   }
 }

@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.log;
 
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -163,8 +164,8 @@ abstract class SparseIndex {
     int count = entryCount;
     ByteBuffer content = entries.duplicate();
     content.clear().limit(count * entrySize);
-    Path temp = SegmentFiles.tempFile(file);
-    SegmentFiles.writeFile(io, temp, content);
+    Path temp = DurableFiles.tempFile(file);
+    DurableFiles.writeFile(io, temp, content);
     Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     fsyncPending = true;
     try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
@@ -183,7 +184,7 @@ abstract class SparseIndex {
     if (fsyncPending) {
       fsyncPending = false;
       try {
-        SegmentFiles.forceFile(io, file);
+        DurableFiles.forceFile(io, file);
       } catch (IOException e) {
         fsyncPending = true;
         throw e;

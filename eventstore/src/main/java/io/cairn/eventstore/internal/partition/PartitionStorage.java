@@ -30,6 +30,7 @@ import io.cairn.eventstore.internal.stream.StreamIndexEntry;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.cairn.eventstore.internal.stream.StreamIndexOptions;
 import io.cairn.eventstore.internal.stream.StreamVersionCache;
+import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -66,6 +67,7 @@ final class PartitionStorage {
   private final String name;
   private final int partitionId;
   private final Path dir;
+  private final StorageIo io;
   private final TopicConfig config;
   private final PartitionLog log;
   private final StreamIndexOptions streamIndexOptions;
@@ -80,12 +82,13 @@ final class PartitionStorage {
   private final Set<StreamIndexJob> issuedIndexJobs = new HashSet<>();
   private long lastCheckpointOffset = -1;
 
-  private PartitionStorage(String name, int partitionId, Path dir, TopicConfig config, PartitionLog log,
+  private PartitionStorage(String name, int partitionId, Path dir, StorageIo io, TopicConfig config, PartitionLog log,
                            StreamIndexOptions streamIndexOptions, StreamIndex streamIndex, StreamVersionCache versions, ProducerStateManager producers,
                            String recoverySummary) {
     this.name = name;
     this.partitionId = partitionId;
     this.dir = dir;
+    this.io = io;
     this.config = config;
     this.log = log;
     this.streamIndexOptions = streamIndexOptions;
@@ -115,7 +118,7 @@ final class PartitionStorage {
       String summary = report + ", stream index and producer state re-fed from offset "
           + Math.min(indexFrom, producersFrom) + " (" + rescanned + " batches), log end " + log.logEndOffset()
           + ", opened in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms";
-      return new PartitionStorage(name, partitionId, dir, config, log, indexOptions, streamIndex,
+      return new PartitionStorage(name, partitionId, dir, options.storageIo(), config, log, indexOptions, streamIndex,
           new StreamVersionCache(options.streamCacheEntries()), producers, summary);
     } catch (RuntimeException e) {
       closeQuietly(streamIndex);
@@ -371,7 +374,7 @@ final class PartitionStorage {
 
   /** Writes the producer snapshot and the recovery point; the log MUST be durable past the checkpoint. */
   void writeCheckpoint(Checkpoint checkpoint) throws IOException {
-    DurableFiles.writeAtomically(dir.resolve(PRODUCER_SNAPSHOT_FILE), checkpoint.producerSnapshot());
+    DurableFiles.writeAtomically(io, dir.resolve(PRODUCER_SNAPSHOT_FILE), checkpoint.producerSnapshot());
     log.checkpointRecoveryPoint(checkpoint.logEndOffset());
   }
 
@@ -548,7 +551,7 @@ final class PartitionStorage {
           LOG.warn("{}: writing the stream index at close failed; the next open re-reads the tail instead: {}",
               name, e.getMessage());
         }
-        DurableFiles.writeAtomically(dir.resolve(PRODUCER_SNAPSHOT_FILE), producers.snapshot(log.logEndOffset()));
+        DurableFiles.writeAtomically(io, dir.resolve(PRODUCER_SNAPSHOT_FILE), producers.snapshot(log.logEndOffset()));
       }
     } finally {
       closeQuietly(streamIndex);

@@ -5,6 +5,7 @@ import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.TopicExistsException;
 import io.cairn.eventstore.UnknownTopicException;
 import io.cairn.eventstore.internal.io.DurableFiles;
+import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -36,16 +37,18 @@ public final class TopicRegistry {
   public static final String FILE_SUFFIX = ".properties";
 
   private final Path topicsDir;
+  private final StorageIo io;
   private final Map<String, TopicConfig> topics = new ConcurrentSkipListMap<>();
 
-  private TopicRegistry(Path topicsDir) {
+  private TopicRegistry(Path topicsDir, StorageIo io) {
     this.topicsDir = topicsDir;
+    this.io = io;
   }
 
   /** Loads every topic file under {@code dataDir}; a file that does not parse fails naming it. */
-  public static TopicRegistry load(Path dataDir) {
+  public static TopicRegistry load(Path dataDir, StorageIo io) {
     Path dir = dataDir.resolve(META_DIR).resolve(TOPICS_DIR);
-    TopicRegistry registry = new TopicRegistry(dir);
+    TopicRegistry registry = new TopicRegistry(dir, io);
     try {
       Files.createDirectories(dir);
       try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + FILE_SUFFIX)) {
@@ -86,7 +89,7 @@ public final class TopicRegistry {
     StringWriter text = new StringWriter();
     try {
       properties.store(text, "Cairn topic " + name);
-      DurableFiles.writeAtomically(topicsDir.resolve(name + FILE_SUFFIX),
+      DurableFiles.writeAtomically(io, topicsDir.resolve(name + FILE_SUFFIX),
           text.toString().getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new StorageException("cannot write metadata of topic " + name + " in " + topicsDir + ": " + e.getMessage(), e);
@@ -100,7 +103,7 @@ public final class TopicRegistry {
       throw new UnknownTopicException(name);
     }
     try {
-      DurableFiles.deleteDurably(topicsDir.resolve(name + FILE_SUFFIX));
+      DurableFiles.deleteDurably(io, topicsDir.resolve(name + FILE_SUFFIX));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +60,7 @@ class SegmentFilesTest {
     // when / then
     assertThat(Files.readString(file, StandardCharsets.US_ASCII)).startsWith("cairn-recovery-point 1\n123456\n");
     assertThat(RecoveryPointFile.read(dir)).isEqualTo(OptionalLong.of(123_456));
-    assertThat(Files.exists(SegmentFiles.tempFile(file))).isFalse();
+    assertThat(Files.exists(DurableFiles.tempFile(file))).isFalse();
     Files.writeString(file, Files.readString(file).replace("123456", "123457"));
     assertThatThrownBy(() -> RecoveryPointFile.read(dir)).isInstanceOf(StorageException.class)
         .hasMessageContaining(file + " has CRC");
