@@ -2,6 +2,7 @@ package io.cairn.eventstore;
 
 import io.vertx.core.Future;
 import io.vertx.core.streams.ReadStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 
 /**
@@ -67,6 +68,39 @@ public interface EventStore {
    * A failure (unknown partition, storage error) is reported to the exception handler, then the stream ends.
    */
   ReadStream<StoredEvent> subscribe(String topic, int partition, StartPosition start);
+
+  /**
+   * Hands out a new idempotent-producer identity, never handed out before by this store, also across
+   * restarts and crashes (the allocation is durable before the future completes).
+   */
+  Future<ProducerId> initProducerId();
+
+  /**
+   * Kafka-style produce: appends one ready-made record batch (Kafka's v2 format, built with
+   * {@link EventBatches#encode}) to one partition, without version checks. The batch may hold events of
+   * many aggregates; every record MUST be keyed by an aggregate id that maps to {@code partition} and carry
+   * {@code cairn.id} and {@code cairn.type}. The partition owner re-encodes the batch, stamping each
+   * record's stream version (ADR 0001), so {@link #readStream} sees produced events like appended ones.
+   * Producer fields in the batch make it idempotent: a retry of a stored batch is answered with the
+   * original offsets, marked duplicate; a sequence gap fails with {@link OutOfOrderSequenceException}, an
+   * older epoch with {@link ProducerFencedException}. Record timestamps are the producer's. Bad batches
+   * fail with {@link InvalidInputException} naming the field ({@code recordBatch.crc},
+   * {@code records[2].key}, {@code records[2].headers.cairn.id}, ...) and nothing is stored. Like an
+   * append, the future completes once the batch is acknowledged: durable for a durable topic. The bytes
+   * from the buffer's position to its limit are read later, on the partition's owner: the caller MUST NOT
+   * change them until the future completes.
+   */
+  Future<ProduceResult> produce(String topic, int partition, ByteBuffer recordBatch);
+
+  /**
+   * Reads raw record batches of a partition from {@code fromOffset}, about {@code maxBytes} at most (at
+   * least one batch if any is there), waiting up to {@code maxWaitMs} for acknowledged records at or past
+   * {@code fromOffset} to appear (a long poll; 0 answers at once). An empty result after the wait is not
+   * an error. As for {@link #read}: only acknowledged records, whole batches (the first may start before
+   * {@code fromOffset}), and a {@code fromOffset} below the log start reads from the log start. A
+   * waiting fetch fails with {@link StoreClosedException} when the store closes.
+   */
+  Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs);
 
   /** Stops accepting requests, completes or fails what is in flight, flushes and closes files. */
   Future<Void> close();

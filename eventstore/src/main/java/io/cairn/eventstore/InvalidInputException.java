@@ -13,6 +13,20 @@ public final class InvalidInputException extends CairnException {
     this.field = field;
   }
 
+  private InvalidInputException(String field, String message) {
+    super(message, false);
+    this.field = field;
+  }
+
+  /**
+   * The exception a node reported over the network, with its message as is. The field is the part of the
+   * message before {@code " = "} (the form this class writes), or {@code "request"} if there is none.
+   */
+  public static InvalidInputException fromRemote(String message) {
+    int end = message.indexOf(" = ");
+    return new InvalidInputException(end > 0 ? message.substring(0, end) : "request", message);
+  }
+
   /** The setting or request field that broke the rule, e.g. {@code segment.bytes} or {@code aggregateId}. */
   public String field() {
     return field;

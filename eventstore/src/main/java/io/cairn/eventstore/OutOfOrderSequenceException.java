@@ -11,4 +11,13 @@ public final class OutOfOrderSequenceException extends CairnException {
     super("producer " + producerId + " sent sequence " + actualSequence + ", expected " + expectedSequence
         + " (or a retry of one of the last " + ProducerInfo.MAX_REMEMBERED_BATCHES + " batches)", false);
   }
+
+  private OutOfOrderSequenceException(String message, boolean retryable) {
+    super(message, retryable);
+  }
+
+  /** The exception a node reported over the network, with its message as is. */
+  public static OutOfOrderSequenceException fromRemote(String message) {
+    return new OutOfOrderSequenceException(message, false);
+  }
 }

@@ -9,4 +9,13 @@ public final class PartitionReadOnlyException extends StorageException {
   public PartitionReadOnlyException(String topicPartition, Throwable cause) {
     super("partition " + topicPartition + " is read-only after a storage failure: " + cause.getMessage(), cause);
   }
+
+  private PartitionReadOnlyException(String message) {
+    super(message);
+  }
+
+  /** The exception a node reported over the network, with its message as is. */
+  public static PartitionReadOnlyException fromRemote(String message) {
+    return new PartitionReadOnlyException(message);
+  }
 }

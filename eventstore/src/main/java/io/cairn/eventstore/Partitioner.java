@@ -1,6 +1,7 @@
 package io.cairn.eventstore;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Kafka's default partitioner: {@code toPositive(murmur2(utf8(key))) % partitions}. A key lands in the
@@ -23,10 +24,15 @@ public final class Partitioner {
 
   /** The partition of a key given as bytes, for a topic of {@code partitions} partitions. */
   public static int partitionFor(byte[] keyBytes, int partitions) {
+    return partitionFor(keyBytes, 0, keyBytes.length, partitions);
+  }
+
+  /** The partition of the key {@code keyBytes[offset, offset + length)} in a topic of {@code partitions} partitions. */
+  public static int partitionFor(byte[] keyBytes, int offset, int length, int partitions) {
     if (partitions <= 0) {
       throw new InvalidInputException("partitions", partitions, "must be at least 1");
     }
-    return toPositive(murmur2(keyBytes)) % partitions;
+    return toPositive(murmur2(keyBytes, offset, length)) % partitions;
   }
 
   /** Clears the sign bit, as Kafka does ({@code Math.abs} would map MIN_VALUE to itself). */
@@ -36,11 +42,16 @@ public final class Partitioner {
 
   /** 32-bit MurmurHash2 with Kafka's seed: little-endian 4-byte blocks, tail, final mix. */
   public static int murmur2(byte[] data) {
-    int length = data.length;
+    return murmur2(data, 0, data.length);
+  }
+
+  /** {@link #murmur2(byte[])} of {@code data[offset, offset + length)}. */
+  public static int murmur2(byte[] data, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, data.length);
     int h = SEED ^ length;
     int blocks = length / 4;
     for (int i = 0; i < blocks; i++) {
-      int at = i * 4;
+      int at = offset + i * 4;
       int k = (data[at] & 0xff)
           | (data[at + 1] & 0xff) << 8
           | (data[at + 2] & 0xff) << 16
@@ -51,7 +62,7 @@ public final class Partitioner {
       h *= M;
       h ^= k;
     }
-    int tail = blocks * 4;
+    int tail = offset + blocks * 4;
     switch (length % 4) {
       case 3:
         h ^= (data[tail + 2] & 0xff) << 16;

@@ -1,7 +1,8 @@
 package io.cairn.eventstore;
 
-import java.nio.file.Path;
 import io.cairn.eventstore.spi.StorageIo;
+import io.cairn.eventstore.spi.StoreObserver;
+import java.nio.file.Path;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,7 @@ public final class StoreOptions {
   private long retentionCheckIntervalMs = DEFAULT_RETENTION_CHECK_INTERVAL_MS;
   private long pageCacheFlushIntervalMs = DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS;
   private StorageIo storageIo = StorageIo.DEFAULT;
+  private StoreObserver observer = StoreObserver.NONE;
 
   public StoreOptions() {
   }
@@ -41,6 +43,7 @@ public final class StoreOptions {
     this.retentionCheckIntervalMs = other.retentionCheckIntervalMs;
     this.pageCacheFlushIntervalMs = other.pageCacheFlushIntervalMs;
     this.storageIo = other.storageIo;
+    this.observer = other.observer;
   }
 
   public Path dataDir() {
@@ -100,6 +103,19 @@ public final class StoreOptions {
   /** How files are opened; tests inject disk faults here. Defaults to {@link StorageIo#DEFAULT}. */
   public StoreOptions setStorageIo(StorageIo storageIo) {
     this.storageIo = Objects.requireNonNull(storageIo, "storageIo");
+    return this;
+  }
+
+  public StoreObserver observer() {
+    return observer;
+  }
+
+  /**
+   * Hears what the store's disk work costs (fsync durations), for metrics; defaults to
+   * {@link StoreObserver#NONE}. Not a setting with a name: it is code, given by whoever opens the store.
+   */
+  public StoreOptions setObserver(StoreObserver observer) {
+    this.observer = Objects.requireNonNull(observer, "observer");
     return this;
   }
 

@@ -33,6 +33,7 @@ class ArchitectureTest {
       .that().resideInAPackage("io.cairn.eventstore")
       .and().doNotHaveSimpleName("EventStores")
       .and().doNotHaveSimpleName("LogInspector")
+      .and().doNotHaveSimpleName("EventBatches")
       .should().dependOnClassesThat().resideInAPackage("io.cairn.eventstore.internal..");
 
   @ArchTest

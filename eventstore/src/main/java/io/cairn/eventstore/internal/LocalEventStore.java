@@ -3,6 +3,9 @@ package io.cairn.eventstore.internal;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventStore;
+import io.cairn.eventstore.FetchResult;
+import io.cairn.eventstore.ProduceResult;
+import io.cairn.eventstore.ProducerId;
 import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StartPosition;
@@ -16,6 +19,7 @@ import io.cairn.eventstore.TopicDescription;
 import io.cairn.eventstore.UnknownTopicException;
 import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.partition.Partition;
+import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
 import io.cairn.eventstore.internal.topic.TopicNames;
 import io.cairn.eventstore.internal.topic.TopicRegistry;
 import io.vertx.core.Future;
@@ -23,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.streams.ReadStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -32,6 +37,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +64,7 @@ public final class LocalEventStore implements EventStore {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final WorkerExecutor diskExecutor;
+  private final ProducerIdAllocator producerIds;
   private final Map<String, Partition[]> topics = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -69,6 +76,13 @@ public final class LocalEventStore implements EventStore {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.diskExecutor = vertx.createSharedWorkerExecutor("cairn-disk-" + options.dataDir().getFileName(), DISK_THREADS);
+    try {
+      this.producerIds = ProducerIdAllocator.load(options.dataDir().resolve(TopicRegistry.META_DIR)
+          .resolve(ProducerIdAllocator.FILE_NAME), options.storageIo(), diskExecutor);
+    } catch (RuntimeException e) {
+      diskExecutor.close();
+      throw e;
+    }
   }
 
   /** Opens the store in {@code options.dataDir()} and recovers every partition. */
@@ -236,6 +250,36 @@ public final class LocalEventStore implements EventStore {
   @Override
   public ReadStream<StoredEvent> subscribe(String topic, int partition, StartPosition start) {
     return new PartitionSubscription(vertx, partition(topic, partition), start);
+  }
+
+  @Override
+  public Future<ProducerId> initProducerId() {
+    if (closed) {
+      return Future.failedFuture(new StoreClosedException("store " + options.dataDir()));
+    }
+    return producerIds.next();
+  }
+
+  @Override
+  public Future<ProduceResult> produce(String topic, int partition, ByteBuffer recordBatch) {
+    try {
+      Objects.requireNonNull(recordBatch, "recordBatch");
+      // a view of its own: the owner reads it later, whatever the caller does to position and limit meanwhile
+      return partition(topic, partition).produce(recordBatch.duplicate());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  @Override
+  public Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs) {
+    try {
+      AppendValidator.ensureReadRange(fromOffset, maxBytes);
+      AppendValidator.ensureMaxWait(maxWaitMs);
+      return partition(topic, partition).fetch(fromOffset, maxBytes, maxWaitMs);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   @Override

@@ -15,6 +15,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.CairnException;
+import io.cairn.eventstore.CleanupPolicy;
+import io.cairn.eventstore.EventBatches;
+import io.cairn.eventstore.FetchResult;
+import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.OutOfOrderSequenceException;
+import io.cairn.eventstore.ProduceResult;
+import io.cairn.eventstore.ProducerFencedException;
+import io.cairn.eventstore.ProducerId;
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.EventStore;
@@ -36,6 +44,7 @@ import io.cairn.eventstore.UnknownTopicException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.streams.ReadStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -1461,6 +1470,579 @@ public abstract class EventStoreContractTest {
         assertThat(a).usingRecursiveComparison().ignoringFields("payload").isEqualTo(e);
         assertThat(Arrays.equals(a.payload(), e.payload())).as("payload at offset %d", e.offset()).isTrue();
       }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** An event of aggregate {@code aggregateId} for a produce batch, with a random id. */
+  protected static KeyedEvent keyed(String aggregateId, String type, String payload) {
+    return new KeyedEvent(aggregateId, event(type, payload));
+  }
+
+  /** A produce batch of {@code events} without producer fields. */
+  protected static ByteBuffer batchOf(KeyedEvent... events) {
+    return EventBatches.encode(List.of(events), CompressionType.NONE, ProducerInfo.NONE, System.currentTimeMillis());
+  }
+
+  /** Produces and returns the result, failing the test on a failure. */
+  protected ProduceResult produceOk(String topic, int partition, ByteBuffer batch) {
+    return await(store.produce(topic, partition, batch));
+  }
+
+  /** An aggregate id (prefix + number) that Kafka's partitioner puts in {@code partition} of {@code partitions}. */
+  protected static String idInPartition(String prefix, int partition, int partitions) {
+    for (int i = 0; ; i++) {
+      String id = prefix + i;
+      if (Partitioner.partitionFor(id, partitions) == partition) {
+        return id;
+      }
+    }
+  }
+
+  @Nested
+  class Produce {
+
+    @BeforeEach
+    void topic() {
+      createTopic("prod", 1);
+    }
+
+    @Test
+    void producedBatchOfOneAggregateIsReadBackAsItsStream() {
+      // given
+      KeyedEvent opened = new KeyedEvent("a-1", new EventData(UUID.randomUUID(), "Opened", utf8("{}"),
+          List.of(Header.of("correlation-id", "c-1"))));
+      KeyedEvent deposited = keyed("a-1", "Deposited", "{\"amount\":5}");
+
+      // when
+      ProduceResult result = produceOk("prod", 0, batchOf(opened, deposited));
+
+      // then
+      assertThat(result).isEqualTo(new ProduceResult(0, 0, 1, false));
+      StreamSlice slice = await(store.readStream("prod", "a-1", 1, 10));
+      assertThat(versions(slice.events())).containsExactly(1L, 2L);
+      assertThat(offsets(slice.events())).containsExactly(0L, 1L);
+      assertThat(slice.events()).extracting(StoredEvent::eventId)
+          .containsExactly(opened.event().eventId(), deposited.event().eventId());
+      assertThat(slice.events()).extracting(StoredEvent::type).containsExactly("Opened", "Deposited");
+      assertThat(slice.events().get(0).headers()).as("user headers, reserved ones removed")
+          .containsExactly(Header.of("correlation-id", "c-1"));
+      assertThat(new String(slice.events().get(1).payload(), StandardCharsets.UTF_8)).isEqualTo("{\"amount\":5}");
+      assertThat(await(store.streamVersion("prod", "a-1"))).isEqualTo(2L);
+    }
+
+    @Test
+    void multiAggregateBatchGivesEveryAggregateDenseVersionsAfterItsAppends() {
+      // given: a at version 2 and b at version 1 by appends
+      appendOk("prod", "a", ExpectedVersion.NO_STREAM, event("E", "a1"), event("E", "a2"));
+      appendOk("prod", "b", ExpectedVersion.NO_STREAM, event("E", "b1"));
+
+      // when: one batch interleaving a, b and a new aggregate c
+      ProduceResult result = produceOk("prod", 0, batchOf(keyed("a", "E", "a3"), keyed("b", "E", "b2"),
+          keyed("a", "E", "a4"), keyed("c", "E", "c1"), keyed("c", "E", "c2"), keyed("a", "E", "a5")));
+
+      // then
+      assertThat(result).isEqualTo(new ProduceResult(0, 3, 8, false));
+      Map<String, List<String>> payloads = Map.of("a", List.of("a1", "a2", "a3", "a4", "a5"),
+          "b", List.of("b1", "b2"), "c", List.of("c1", "c2"));
+      payloads.forEach((id, expected) -> {
+        StreamSlice slice = await(store.readStream("prod", id, 1, 100));
+        assertThat(versions(slice.events())).as("versions of %s", id).isEqualTo(range(1, expected.size()));
+        assertThat(slice.events()).as("payloads of %s", id)
+            .extracting(e -> new String(e.payload(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(slice.currentVersion()).isEqualTo(expected.size());
+        assertThat(await(store.streamVersion("prod", id))).isEqualTo((long) expected.size());
+      });
+      assertThat(offsets(await(store.readStream("prod", "a", 3, 100)).events())).containsExactly(3L, 5L, 8L);
+      assertThat(versions(await(store.readStream("prod", "a", 4, 1)).events())).containsExactly(4L);
+      List<StoredEvent> all = readAll(store, "prod", 0);
+      assertThat(offsets(all)).isEqualTo(range(0, 8));
+      assertThat(all).extracting(StoredEvent::aggregateId).containsExactly("a", "a", "b", "a", "b", "a", "c", "c", "a");
+      assertThat(versions(all)).containsExactly(1L, 2L, 1L, 3L, 2L, 4L, 1L, 2L, 5L);
+    }
+
+    @Test
+    void appendsAfterAProduceContinueAtTheProducedVersions() {
+      // given
+      produceOk("prod", 0, batchOf(keyed("a", "E", "1"), keyed("b", "E", "1"), keyed("a", "E", "2")));
+
+      // when
+      AppendResult stale = append("prod", "a", ExpectedVersion.exactly(1), event("E", "stale"));
+      AppendResult.Appended next = appendOk("prod", "a", ExpectedVersion.exactly(2), event("E", "3"));
+      ProduceResult again = produceOk("prod", 0, batchOf(keyed("b", "E", "2"), keyed("a", "E", "4")));
+
+      // then
+      assertThat(conflict(stale).actualVersion()).isEqualTo(2);
+      assertThat(next.firstVersion()).isEqualTo(3);
+      assertThat(next.firstOffset()).isEqualTo(3);
+      assertThat(again).isEqualTo(new ProduceResult(0, 4, 5, false));
+      assertThat(versions(await(store.readStream("prod", "a", 1, 10)).events())).containsExactly(1L, 2L, 3L, 4L);
+      assertThat(versions(await(store.readStream("prod", "b", 1, 10)).events())).containsExactly(1L, 2L);
+    }
+
+    @ParameterizedTest
+    @EnumSource(CompressionType.class)
+    void everyCodecOfTheProducerAndOfTheTopicRoundTrips(CompressionType compression) {
+      // given: the producer compresses with one codec, the topic stores with another
+      CompressionType topicCodec = CompressionType.values()[(compression.ordinal() + 1) % CompressionType.values().length];
+      String topic = "pc-" + compression.configName();
+      await(store.createTopic(topic, new TopicConfig().setCompressionType(topicCodec)));
+      List<KeyedEvent> events = new ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        events.add(keyed("agg-" + (i % 3), "E", "{\"i\":" + i + ",\"text\":\"" + "xyz".repeat(50) + "\"}"));
+      }
+
+      // when
+      produceOk(topic, 0, EventBatches.encode(events, compression, ProducerInfo.NONE, System.currentTimeMillis()));
+
+      // then
+      List<StoredEvent> all = readAll(store, topic, 0);
+      assertThat(all).extracting(StoredEvent::eventId)
+          .isEqualTo(events.stream().map(e -> e.event().eventId()).collect(Collectors.toList()));
+      for (int a = 0; a < 3; a++) {
+        assertThat(versions(await(store.readStream(topic, "agg-" + a, 1, 100)).events()))
+            .isEqualTo(range(1, a == 0 ? 14 : 13));
+      }
+    }
+
+    @Test
+    void recordTimestampsAreTheProducers() {
+      // given
+      long timestamp = 1_700_000_000_000L;
+
+      // when
+      produceOk("prod", 0, EventBatches.encode(List.of(keyed("a", "E", "x")), CompressionType.NONE, ProducerInfo.NONE,
+          timestamp));
+
+      // then
+      assertThat(readAll(store, "prod", 0)).extracting(StoredEvent::timestamp).containsExactly(timestamp);
+    }
+
+    @Test
+    void producerRetryIsADuplicateWithTheOriginalOffsetsAndStoresNothing() {
+      // given
+      ProducerId producer = await(store.initProducerId());
+      ByteBuffer first = EventBatches.encode(List.of(keyed("a", "E", "1"), keyed("b", "E", "1")), CompressionType.NONE,
+          new ProducerInfo(producer.id(), producer.epoch(), 0), System.currentTimeMillis());
+      ByteBuffer second = EventBatches.encode(List.of(keyed("a", "E", "2")), CompressionType.NONE,
+          new ProducerInfo(producer.id(), producer.epoch(), 2), System.currentTimeMillis());
+      ProduceResult original = produceOk("prod", 0, first.duplicate());
+      produceOk("prod", 0, second.duplicate());
+
+      // when
+      ProduceResult retry = produceOk("prod", 0, first.duplicate());
+      ProduceResult retryOfLast = produceOk("prod", 0, second.duplicate());
+
+      // then
+      assertThat(retry).isEqualTo(new ProduceResult(0, original.baseOffset(), original.lastOffset(), true));
+      assertThat(retryOfLast).isEqualTo(new ProduceResult(0, 2, 2, true));
+      assertThat(readAll(store, "prod", 0)).hasSize(3);
+      assertThat(await(store.streamVersion("prod", "a"))).isEqualTo(2L);
+    }
+
+    @Test
+    void producerSequenceGapAndOlderEpochAreRefusedAndStoreNothing() {
+      // given
+      ProducerId producer = await(store.initProducerId());
+      short epoch = (short) (producer.epoch() + 1);
+      produceOk("prod", 0, EventBatches.encode(List.of(keyed("a", "E", "1")), CompressionType.NONE,
+          new ProducerInfo(producer.id(), epoch, 0), System.currentTimeMillis()));
+
+      // when
+      Throwable gap = failureOf(() -> store.produce("prod", 0, EventBatches.encode(List.of(keyed("a", "E", "x")),
+          CompressionType.NONE, new ProducerInfo(producer.id(), epoch, 5), System.currentTimeMillis())));
+      Throwable fenced = failureOf(() -> store.produce("prod", 0, EventBatches.encode(List.of(keyed("a", "E", "x")),
+          CompressionType.NONE, new ProducerInfo(producer.id(), producer.epoch(), 1), System.currentTimeMillis())));
+
+      // then
+      assertThat(gap).isInstanceOf(OutOfOrderSequenceException.class).hasMessageContaining("5");
+      assertThat(fenced).isInstanceOf(ProducerFencedException.class);
+      assertThat(readAll(store, "prod", 0)).hasSize(1);
+    }
+
+    @Test
+    void producedEventsAreSeenByReadsFetchesAndSubscriptions() {
+      // given
+      Collector live = new Collector(store.subscribe("prod", 0, StartPosition.EARLIEST), false);
+
+      // when
+      produceOk("prod", 0, batchOf(keyed("a", "E", "1"), keyed("b", "E", "1")));
+
+      // then
+      live.awaitCount(2);
+      assertThat(live.events).extracting(StoredEvent::aggregateId).containsExactly("a", "b");
+      FetchResult fetched = await(store.fetch("prod", 0, 0, 1 << 20, 0));
+      assertThat(fetched.events()).extracting(StoredEvent::aggregateId).containsExactly("a", "b");
+      assertThat(fetched.events()).extracting(StoredEvent::version).containsExactly(1L, 1L);
+      assertThat(fetched.nextOffset()).isEqualTo(2);
+      assertThat(fetched.highWatermark()).isEqualTo(2);
+      assertThat(readAll(store, "prod", 0)).extracting(StoredEvent::offset).containsExactly(0L, 1L);
+      live.stream.handler(null);
+    }
+
+    @Test
+    void damagedCrcIsRejectedNamingTheCrcAndStoresNothing() {
+      // given
+      ByteBuffer batch = batchOf(keyed("a", "E", "payload"), keyed("b", "E", "payload"));
+      int last = batch.limit() - 1;
+      batch.put(last, (byte) (batch.get(last) ^ 0x01));
+
+      // when / then
+      assertInvalid(() -> store.produce("prod", 0, batch), "crc");
+      assertNothingStored("prod");
+    }
+
+    @Test
+    void truncatedOrNonV2BatchesAreRejectedAndStoreNothing() {
+      ByteBuffer whole = batchOf(keyed("a", "E", "payload"));
+      ByteBuffer cut = whole.duplicate().limit(whole.limit() - 3);
+      assertInvalid(() -> store.produce("prod", 0, cut.slice()), "recordBatch");
+      ByteBuffer tiny = ByteBuffer.allocate(10);
+      assertInvalid(() -> store.produce("prod", 0, tiny), "recordBatch");
+      ByteBuffer magic1 = batchOf(keyed("a", "E", "payload"));
+      magic1.put(16, (byte) 1);
+      assertInvalid(() -> store.produce("prod", 0, magic1), "magic");
+      assertNothingStored("prod");
+    }
+
+    @Test
+    void recordWithoutEventIdOrTypeIsRejectedNamingRecordAndHeader() {
+      // given: record 1 lacks cairn.id, or record 2 lacks cairn.type
+      RawBatches.RawRecord good = RawBatches.event("a", "E", "{}");
+      RawBatches.RawRecord noId = RawBatches.withHeaders(RawBatches.event("b", "E", "{}"),
+          List.of(new RawBatches.RawHeader("cairn.type", utf8("E"))));
+      RawBatches.RawRecord noType = RawBatches.withHeaders(RawBatches.event("b", "E", "{}"),
+          List.of(RawBatches.event("b", "E", "{}").headers().get(0)));
+
+      // when / then
+      InvalidInputException missingId = assertInvalid(() -> store.produce("prod", 0,
+          RawBatches.batch(List.of(good, noId))), "records[1]");
+      assertThat(missingId.field()).contains("cairn.id");
+      InvalidInputException missingType = assertInvalid(() -> store.produce("prod", 0,
+          RawBatches.batch(List.of(good, good, noType))), "records[2]");
+      assertThat(missingType.field()).contains("cairn.type");
+      assertNothingStored("prod");
+    }
+
+    @Test
+    void versionHeaderNullKeyAndReservedHeadersAreRejected() {
+      RawBatches.RawRecord good = RawBatches.event("a", "E", "{}");
+      List<RawBatches.RawHeader> withVersion = new ArrayList<>(good.headers());
+      withVersion.add(0, new RawBatches.RawHeader("cairn.v", new byte[8]));
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(RawBatches.withHeaders(good,
+          withVersion)))), "records[0].headers");
+      List<RawBatches.RawHeader> withOther = new ArrayList<>(good.headers());
+      withOther.add(new RawBatches.RawHeader("cairn.secret", utf8("x")));
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(good, RawBatches.withHeaders(good,
+          withOther)))), "records[1].headers");
+      RawBatches.RawRecord nullKey = new RawBatches.RawRecord(null, utf8("{}"), good.headers());
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(nullKey))), "records[0].key");
+      RawBatches.RawRecord emptyKey = new RawBatches.RawRecord("", utf8("{}"), good.headers());
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(emptyKey))), "records[0].key");
+      assertNothingStored("prod");
+    }
+
+    @Test
+    void keyOfAnotherPartitionIsRejectedAndStoresNothing() {
+      // given
+      createTopic("two", 2);
+      String inZero = idInPartition("p", 0, 2);
+      String inOne = idInPartition("p", 1, 2);
+
+      // when / then
+      InvalidInputException wrong = assertInvalid(() -> store.produce("two", 0,
+          batchOf(keyed(inZero, "E", "ok"), keyed(inOne, "E", "elsewhere"))), "records[1].key");
+      assertThat(wrong.getMessage()).contains(inOne).contains("partition 1");
+      assertNothingStored("two");
+      assertThat(produceOk("two", 1, batchOf(keyed(inOne, "E", "right"))).partition()).isEqualTo(1);
+    }
+
+    @Test
+    void tombstoneIsRejectedOnADeleteTopicAndKeptOnACompactedOne() {
+      // given
+      await(store.createTopic("compacted", new TopicConfig().setCleanupPolicy(CleanupPolicy.COMPACT)));
+      KeyedEvent tombstone = new KeyedEvent("a", EventData.of("Deleted", null));
+
+      // when / then
+      assertInvalid(() -> store.produce("prod", 0, batchOf(tombstone)), "records[0].value");
+      assertNothingStored("prod");
+      produceOk("compacted", 0, batchOf(keyed("a", "Opened", "{}"), tombstone));
+      StreamSlice slice = await(store.readStream("compacted", "a", 1, 10));
+      assertThat(versions(slice.events())).containsExactly(1L, 2L);
+      assertThat(slice.events().get(1).payload()).isNull();
+    }
+
+    @Test
+    void batchOverMaxMessageBytesIsRejectedNamingTheLimit() {
+      // given
+      await(store.createTopic("small", new TopicConfig().setMaxMessageBytes(2_000)));
+      List<KeyedEvent> events = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        events.add(keyed("a", "E", "x".repeat(200)));
+      }
+
+      // when / then
+      InvalidInputException tooBig = assertInvalid(() -> store.produce("small", 0,
+          EventBatches.encode(events, CompressionType.NONE, ProducerInfo.NONE, System.currentTimeMillis())),
+          "recordBatch");
+      assertThat(tooBig.getMessage()).contains("max.message.bytes");
+      assertNothingStored("small");
+    }
+
+    @Test
+    void unknownTopicOrPartitionIsReported() {
+      assertUnknownTopic(() -> store.produce("nope", 0, batchOf(keyed("a", "E", "x"))), "nope");
+      Throwable partition = failureOf(() -> store.produce("prod", 3, batchOf(keyed("a", "E", "x"))));
+      assertThat(partition).isInstanceOf(UnknownTopicException.class).hasMessageContaining("prod");
+    }
+
+    @Test
+    void encodeRejectsBadEventsNamingTheEvent() {
+      assertThatThrownBy(() -> EventBatches.encode(List.of(), CompressionType.NONE, ProducerInfo.NONE, 0))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("events"));
+      assertThatThrownBy(() -> EventBatches.encode(List.of(keyed("a", "E", "x"), keyed("b", "E", "x"),
+          keyed("c", "", "x")), CompressionType.NONE, ProducerInfo.NONE, 0))
+          .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("events[2].type"));
+      assertThatThrownBy(() -> EventBatches.encode(List.of(keyed("", "E", "x")), CompressionType.NONE,
+          ProducerInfo.NONE, 0))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("events[0].aggregateId"));
+      assertThatThrownBy(() -> EventBatches.encode(List.of(new KeyedEvent("a", new EventData(UUID.randomUUID(), "E",
+          utf8("x"), List.of(Header.of("cairn.v", "1"))))), CompressionType.NONE, ProducerInfo.NONE, 0))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("events[0].headers"));
+      assertThatThrownBy(() -> EventBatches.encode(List.of(keyed("x".repeat(MAX_AGGREGATE_ID_BYTES + 1), "E", "x")),
+          CompressionType.NONE, ProducerInfo.NONE, 0))
+          .isInstanceOfSatisfying(InvalidInputException.class,
+              e -> assertThat(e.field()).isEqualTo("events[0].aggregateId"));
+    }
+
+    @Test
+    void producedBatchesSurviveReopen() {
+      // given
+      produceOk("prod", 0, batchOf(keyed("a", "E", "1"), keyed("b", "E", "1"), keyed("a", "E", "2")));
+      ProducerId producer = await(store.initProducerId());
+      ByteBuffer idempotent = EventBatches.encode(List.of(keyed("b", "E", "2"), keyed("a", "E", "3")),
+          CompressionType.NONE, new ProducerInfo(producer.id(), producer.epoch(), 0), System.currentTimeMillis());
+      ProduceResult original = produceOk("prod", 0, idempotent.duplicate());
+
+      // when
+      reopen();
+
+      // then
+      assertThat(versions(await(store.readStream("prod", "a", 1, 10)).events())).containsExactly(1L, 2L, 3L);
+      assertThat(versions(await(store.readStream("prod", "b", 1, 10)).events())).containsExactly(1L, 2L);
+      assertThat(produceOk("prod", 0, idempotent.duplicate()))
+          .isEqualTo(new ProduceResult(0, original.baseOffset(), original.lastOffset(), true));
+      assertThat(appendOk("prod", "a", ExpectedVersion.exactly(3), event("E", "4")).firstOffset()).isEqualTo(5);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  class Fetch {
+
+    @BeforeEach
+    void topic() {
+      createTopic("f", 1);
+    }
+
+    @Test
+    void fetchWithoutWaitOnAnEmptyPartitionIsEmptyAtOnce() {
+      // when
+      FetchResult result = await(store.fetch("f", 0, 0, 1024, 0));
+
+      // then
+      assertThat(result.records().remaining()).isZero();
+      assertThat(result.events()).isEmpty();
+      assertThat(result.nextOffset()).isZero();
+      assertThat(result.highWatermark()).isZero();
+      assertThat(result.logStartOffset()).isZero();
+      assertThat(result.topic()).isEqualTo("f");
+      assertThat(result.partition()).isZero();
+    }
+
+    @Test
+    void longPollCompletesWhenAnAppendArrives() {
+      // given: a fetch waiting for offset 0 of an empty partition
+      Future<FetchResult> waiting = store.fetch("f", 0, 0, 1 << 20, StoreTestSupport.CALL_TIMEOUT.toMillis());
+      assertThat(waiting.isComplete()).as("nothing is there to answer with").isFalse();
+
+      // when
+      AppendResult.Appended appended = appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+
+      // then
+      FetchResult result = await(waiting);
+      assertThat(result.events()).extracting(StoredEvent::offset).containsExactly(appended.firstOffset());
+      assertThat(result.events()).extracting(StoredEvent::version).containsExactly(1L);
+      assertThat(result.highWatermark()).isEqualTo(1);
+      assertThat(result.nextOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void longPollFromTheEndCompletesWithTheNextProduce() {
+      // given
+      appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+      Future<FetchResult> waiting = store.fetch("f", 0, 1, 1 << 20, StoreTestSupport.CALL_TIMEOUT.toMillis());
+
+      // when
+      produceOk("f", 0, batchOf(keyed("b", "E", "1"), keyed("a", "E", "2")));
+
+      // then
+      FetchResult result = await(waiting);
+      assertThat(result.events()).extracting(StoredEvent::offset).containsExactly(1L, 2L);
+      assertThat(result.nextOffset()).isEqualTo(3);
+    }
+
+    @Test
+    void longPollWithNothingArrivingIsEmptyAfterTheWait() {
+      // given
+      appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+      long startNanos = System.nanoTime();
+
+      // when
+      FetchResult result = await(store.fetch("f", 0, 1, 1024, 200));
+
+      // then
+      long waitedMs = Duration.ofNanos(System.nanoTime() - startNanos).toMillis();
+      assertThat(waitedMs).as("waited for maxWaitMs").isGreaterThanOrEqualTo(190);
+      assertThat(result.events()).isEmpty();
+      assertThat(result.nextOffset()).isEqualTo(1);
+      assertThat(result.highWatermark()).isEqualTo(1);
+    }
+
+    @Test
+    void fetchPastTheHighWatermarkWaitsAndIsEmpty() {
+      // given
+      appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+
+      // when
+      FetchResult result = await(store.fetch("f", 0, 50, 1024, 50));
+
+      // then
+      assertThat(result.events()).isEmpty();
+      assertThat(result.nextOffset()).isEqualTo(50);
+      assertThat(result.highWatermark()).isEqualTo(1);
+    }
+
+    @Test
+    void fetchFromInsideABatchReturnsTheWholeBatchAndDecodesFromTheOffset() {
+      // given
+      appendOk("f", "a", ExpectedVersion.NO_STREAM, event("E", "1"), event("E", "2"), event("E", "3"));
+
+      // when
+      FetchResult result = await(store.fetch("f", 0, 1, 1, 0));
+
+      // then
+      assertThat(EventBatches.decode("f", 0, result.records(), 0)).extracting(StoredEvent::offset)
+          .as("whole batches, starting before fromOffset").containsExactly(0L, 1L, 2L);
+      assertThat(result.events()).extracting(StoredEvent::offset).containsExactly(1L, 2L);
+      assertThat(result.nextOffset()).isEqualTo(3);
+      assertThat(result.fromOffset()).isEqualTo(1);
+    }
+
+    @Test
+    void fetchPagesThroughThePartitionByMaxBytes() {
+      // given
+      List<UUID> ids = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        KeyedEvent e1 = keyed("a-" + (i % 4), "E", "x".repeat(100));
+        KeyedEvent e2 = keyed("b-" + (i % 3), "E", "y".repeat(100));
+        ids.add(e1.event().eventId());
+        ids.add(e2.event().eventId());
+        produceOk("f", 0, batchOf(e1, e2));
+      }
+
+      // when
+      List<StoredEvent> all = new ArrayList<>();
+      long next = 0;
+      int pages = 0;
+      while (true) {
+        FetchResult page = await(store.fetch("f", 0, next, 500, 0));
+        if (page.events().isEmpty()) {
+          break;
+        }
+        all.addAll(page.events());
+        assertThat(page.nextOffset()).isGreaterThan(next);
+        next = page.nextOffset();
+        pages++;
+      }
+
+      // then
+      assertThat(pages).isGreaterThan(1);
+      assertThat(all).extracting(StoredEvent::eventId).isEqualTo(ids);
+      assertThat(next).isEqualTo(60);
+    }
+
+    @Test
+    void waitingFetchFailsWithStoreClosedWhenTheStoreCloses() {
+      // given
+      Future<FetchResult> waiting = store.fetch("f", 0, 0, 1024, StoreTestSupport.CALL_TIMEOUT.toMillis());
+
+      // when
+      await(store.close());
+      storeClosedByTest = true;
+
+      // then
+      assertThat(failureOf(() -> waiting)).isInstanceOf(StoreClosedException.class);
+      assertThat(failureOf(() -> store.fetch("f", 0, 0, 1024, 0))).isInstanceOf(StoreClosedException.class);
+    }
+
+    @Test
+    void badFetchArgumentsAreRejected() {
+      assertInvalid(() -> store.fetch("f", 0, -1, 1024, 0), "fromOffset");
+      assertInvalid(() -> store.fetch("f", 0, 0, 0, 0), "maxBytes");
+      assertInvalid(() -> store.fetch("f", 0, 0, 1024, -1), "maxWait");
+      assertUnknownTopic(() -> store.fetch("nope", 0, 0, 1024, 0), "nope");
+      assertThat(failureOf(() -> store.fetch("f", 1, 0, 1024, 0))).isInstanceOf(UnknownTopicException.class);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  class ProducerIds {
+
+    @Test
+    void producerIdsAreDistinctUnderConcurrentCalls() {
+      // when
+      List<Future<ProducerId>> pending = new ArrayList<>();
+      for (int i = 0; i < 2_500; i++) {
+        pending.add(store.initProducerId());
+      }
+
+      // then
+      List<ProducerId> ids = pending.stream().map(StoreTestSupport::await).collect(Collectors.toList());
+      assertThat(ids).extracting(ProducerId::id).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isNotNegative());
+      assertThat(ids).extracting(ProducerId::epoch).allSatisfy(epoch -> assertThat(epoch).isNotNegative());
+    }
+
+    @Test
+    void producerIdsAreNeverHandedOutAgainAfterReopen() {
+      // given
+      List<Long> before = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        before.add(await(store.initProducerId()).id());
+      }
+
+      // when
+      reopen();
+      List<Long> after = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        after.add(await(store.initProducerId()).id());
+      }
+
+      // then
+      assertThat(after).doesNotHaveDuplicates().doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void initProducerIdAfterCloseFailsWithStoreClosed() {
+      await(store.close());
+      storeClosedByTest = true;
+      assertThat(failureOf(() -> store.initProducerId())).isInstanceOf(StoreClosedException.class);
     }
   }
 }

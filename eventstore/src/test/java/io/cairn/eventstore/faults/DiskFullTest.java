@@ -16,6 +16,7 @@ import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.PartitionReadOnlyException;
+import io.cairn.eventstore.ProducerId;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.StoredEvent;
@@ -283,5 +284,22 @@ class DiskFullTest {
     // then
     assertThat(ids(readAll(store, TOPIC, 0))).isEqualTo(acknowledged);
     assertThat(await(store.streamVersion(TOPIC, "a"))).isEqualTo(20L);
+  }
+
+  @Test
+  void producerIdBlockThatCannotBeWrittenHandsOutNothingAndALaterCallSucceeds() {
+    // given: the first block of producer ids cannot be reserved
+    io.diskFullAfter(0);
+
+    // when
+    Throwable failure = failureOf(() -> store.initProducerId());
+    io.freeSpace();
+    ProducerId after = await(store.initProducerId());
+    ProducerId next = await(store.initProducerId());
+
+    // then
+    assertThat(failure).isInstanceOf(StorageException.class).hasMessageContaining("producer ids");
+    assertThat(after.id()).isZero();
+    assertThat(next.id()).isEqualTo(1);
   }
 }

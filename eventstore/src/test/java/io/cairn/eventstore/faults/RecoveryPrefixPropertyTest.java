@@ -6,11 +6,16 @@ import static io.cairn.eventstore.contract.StoreTestSupport.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.eventstore.AppendRequest;
+import io.cairn.eventstore.CompressionType;
+import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
+import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.LogInspector;
+import io.cairn.eventstore.ProduceResult;
+import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
@@ -39,10 +44,13 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /**
- * The recovery law: after random appends and a log cut at a random byte after the recovery point,
+ * The recovery law: after random appends and Kafka-style produces (multi-aggregate batches, interleaved)
+ * and a log cut at a random byte after the recovery point,
  * the reopened partition holds exactly the batches that lay wholly before the cut (a prefix, by
  * offset, of what was written), everything before the recovery point intact, and a stream index
- * that agrees with it. jqwik seeds every run and prints the seed of a failing one.
+ * that agrees with it. Before the cut, the sequential model holds: in offset order, each aggregate's
+ * events have versions 1, 2, 3, ..., whether appended or produced. jqwik seeds every run and prints the
+ * seed of a failing one.
  *
  * <p>The recovery point is placed before the cut as a crash would leave it: the appends run in two
  * sessions and the first session's {@code recovery-point} file is put back afterwards.
@@ -56,8 +64,11 @@ class RecoveryPrefixPropertyTest {
   private static final int SMALL_SEGMENT_BYTES = 1024;
   private static final int SMALL_MEMTABLE_ENTRIES = 16;
 
-  /** One generated append: which aggregate, how many events, payload size, and a seed for the bytes. */
-  record AppendSpec(int aggregate, int events, int payloadBytes, long seed) {
+  /**
+   * One generated write: an append to one aggregate, or (produced) a produce of twice as many events of
+   * aggregates drawn from the seed; how many events, payload size, and a seed for the bytes.
+   */
+  record AppendSpec(int aggregate, int events, int payloadBytes, long seed, boolean produced) {
   }
 
   @Provide
@@ -65,7 +76,7 @@ class RecoveryPrefixPropertyTest {
     return Combinators.combine(Arbitraries.integers().between(0, AGGREGATES - 1),
         Arbitraries.integers().between(1, MAX_EVENTS_PER_APPEND),
         Arbitraries.integers().between(0, MAX_PAYLOAD_BYTES),
-        Arbitraries.longs()).as(AppendSpec::new);
+        Arbitraries.longs(), Arbitraries.of(false, true)).as(AppendSpec::new);
   }
 
   @Property(tries = 25)
@@ -97,6 +108,15 @@ class RecoveryPrefixPropertyTest {
       store = await(EventStores.openLocal(vertx, options));
       appendAll(store, secondSession, versions);
       List<StoredEvent> written = readAll(store, TOPIC, 0);
+      Map<String, Long> model = new HashMap<>();
+      for (StoredEvent event : written) {
+        assertThat(event.version()).as("version at offset %d of %s (sequential model)", event.offset(),
+            event.aggregateId()).isEqualTo(model.merge(event.aggregateId(), 1L, Long::sum));
+      }
+      for (int a = 0; a < AGGREGATES; a++) {
+        assertThat(model.getOrDefault(aggregateId(a), 0L)).as("model version of %s", aggregateId(a))
+            .isEqualTo(versions[a]);
+      }
       await(store.close());
 
       // when: a crash left the first recovery point and a log cut somewhere after it
@@ -154,6 +174,22 @@ class RecoveryPrefixPropertyTest {
   private static void appendAll(EventStore store, List<AppendSpec> specs, long[] versions) {
     for (AppendSpec spec : specs) {
       Random random = new Random(spec.seed());
+      if (spec.produced()) {
+        List<KeyedEvent> batch = new ArrayList<>();
+        for (int i = 0; i < 2 * spec.events(); i++) {
+          int aggregate = random.nextInt(AGGREGATES);
+          byte[] payload = new byte[spec.payloadBytes()];
+          random.nextBytes(payload);
+          batch.add(new KeyedEvent(aggregateId(aggregate),
+              EventData.of(new UUID(random.nextLong(), random.nextLong()), "Produced", payload)));
+          versions[aggregate]++;
+        }
+        ProduceResult result = await(store.produce(TOPIC, 0, EventBatches.encode(batch,
+            random.nextBoolean() ? CompressionType.NONE : CompressionType.ZSTD, ProducerInfo.NONE,
+            System.currentTimeMillis())));
+        assertThat(result.lastOffset() - result.baseOffset() + 1).isEqualTo(batch.size());
+        continue;
+      }
       List<EventData> events = new ArrayList<>();
       for (int i = 0; i < spec.events(); i++) {
         byte[] payload = new byte[spec.payloadBytes()];

@@ -6,23 +6,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.CleanupPolicy;
+import io.cairn.eventstore.CompressionType;
+import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.FlushMode;
+import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.OutOfOrderSequenceException;
+import io.cairn.eventstore.Partitioner;
+import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
+import io.cairn.eventstore.spi.StoreObserver;
 import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MemoryRecordsBuilder;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -154,6 +177,24 @@ class LocalEventStoreTest {
   }
 
   @Test
+  void topicsCreatedFromAVerticleOutliveIt() throws Exception {
+    // given a topic created from inside a verticle, as the node's protocol server does
+    EventStore store = open(1024);
+    VerticleBase creator = new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        return store.createTopic("t", new TopicConfig());
+      }
+    };
+    String creatorId = await(vertx.deployVerticle(creator));
+    // when that verticle is undeployed
+    await(vertx.undeploy(creatorId));
+    // then its partitions were not undeployed with it: appends work and the store closes cleanly
+    assertThat(await(store.append(event("a", 0, "a/1")))).isInstanceOf(AppendResult.Appended.class);
+    await(store.close());
+  }
+
+  @Test
   void retentionDeletesOldSegmentsAndStreamsContinue() throws Exception {
     // given a topic with tiny segments and a size limit, checked every 20 ms
     EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
@@ -273,6 +314,281 @@ class LocalEventStoreTest {
     Future<EventStore> second = EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir));
     assertThat(second.toCompletionStage().toCompletableFuture().handle((s, e) -> e).get(30, TimeUnit.SECONDS))
         .hasMessageContaining("in use by another Cairn process");
+    await(store.close());
+  }
+
+  // ---------------------------------------------------------------- produced (multi-aggregate) batches
+
+  /** Produces rounds of batches that interleave {@code aggregates} aggregates (A B A C ...); returns each one's payloads. */
+  private static Map<String, List<String>> produceInterleaved(EventStore store, int partitions, int rounds,
+                                                              int aggregates, long seed) throws Exception {
+    Random random = new Random(seed);
+    Map<String, List<String>> written = new TreeMap<>();
+    for (int round = 0; round < rounds; round++) {
+      Map<Integer, List<KeyedEvent>> byPartition = new TreeMap<>();
+      int events = 1 + random.nextInt(12);
+      for (int e = 0; e < events; e++) {
+        String id = "agg-" + random.nextInt(aggregates);
+        List<String> payloads = written.computeIfAbsent(id, k -> new ArrayList<>());
+        String payload = id + "/" + (payloads.size() + 1);
+        payloads.add(payload);
+        byPartition.computeIfAbsent(Partitioner.partitionFor(id, partitions), p -> new ArrayList<>())
+            .add(new KeyedEvent(id, EventData.of("Happened", payload.getBytes(UTF_8))));
+      }
+      List<Future<ProduceResult>> sent = new ArrayList<>();
+      byPartition.forEach((partition, batch) -> sent.add(store.produce("t", partition,
+          EventBatches.encode(batch, random.nextBoolean() ? CompressionType.LZ4 : CompressionType.NONE,
+              ProducerInfo.NONE, System.currentTimeMillis()))));
+      for (Future<ProduceResult> result : sent) {
+        assertThat(await(result).duplicate()).isFalse();
+      }
+    }
+    return written;
+  }
+
+  private static void assertStreams(EventStore store, Map<String, List<String>> written) throws Exception {
+    for (Map.Entry<String, List<String>> stream : written.entrySet()) {
+      StreamSlice slice = await(store.readStream("t", stream.getKey(), 1, 10_000));
+      assertThat(slice.events()).extracting(e -> new String(e.payload(), UTF_8)).as("stream %s", stream.getKey())
+          .isEqualTo(stream.getValue());
+      for (int v = 0; v < slice.events().size(); v++) {
+        assertThat(slice.events().get(v).version()).as("version %d of %s", v + 1, stream.getKey()).isEqualTo(v + 1);
+      }
+      assertThat(slice.currentVersion()).isEqualTo(stream.getValue().size());
+      assertThat(await(store.streamVersion("t", stream.getKey()))).isEqualTo(stream.getValue().size());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(FlushMode.class)
+  void producedBatchesStayReadableAcrossIndexFlushesCrashesAndRestarts(FlushMode mode) throws Exception {
+    // given interleaved multi-aggregate batches and a tiny memtable, so the index spills into chunk files,
+    // sometimes between two runs of one batch
+    EventStore store = open(16);
+    await(store.createTopic("t", new TopicConfig().setPartitions(2).setFlushMode(mode).setSegmentBytes(4096)));
+    Map<String, List<String>> written = produceInterleaved(store, 2, 120, 25, 7);
+    assertStreams(store, written);
+    // when the store restarts cleanly, then as after a crash that lost the newer half of the index chunk
+    // files (their range, which may start inside a batch, is re-fed from the log)
+    await(store.close());
+    store = open(16);
+    assertStreams(store, written);
+    await(store.close());
+    deleteCleanShutdownMarkers();
+    for (int partition = 0; partition < 2; partition++) {
+      deleteNewerHalfOfChunkFiles(dataDir.resolve("t-" + partition));
+    }
+    store = open(16);
+    // then every stream reads back whole with dense versions, and appends continue after them
+    assertStreams(store, written);
+    List<String> stream = written.get("agg-3");
+    assertThat(await(store.append(event("agg-3", stream.size(), "next")))).isInstanceOf(AppendResult.Appended.class);
+    assertThat(await(store.append(event("agg-3", stream.size(), "stale"))))
+        .isInstanceOfSatisfying(AppendResult.VersionConflict.class,
+            c -> assertThat(c.actualVersion()).isEqualTo(stream.size() + 1));
+    await(store.close());
+  }
+
+  @Test
+  void indexRebuiltFromTheLogWhileRunningIndexesEveryRunOfProducedBatches() throws Exception {
+    // given produced batches whose index spilled into chunk files, and a tiny version cache
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setStreamIndexMemtableEntries(32).setStreamCacheEntries(16)));
+    await(store.createTopic("t", new TopicConfig()));
+    Map<String, List<String>> written = produceInterleaved(store, 1, 60, 30, 11);
+    List<Path> chunks = awaitChunkFiles(dataDir.resolve("t-0"));
+    // when every chunk file rots while the store runs
+    for (Path chunk : chunks) {
+      byte[] bytes = Files.readAllBytes(chunk);
+      for (int at = 56 + 5; at < bytes.length; at += 4096) {
+        bytes[at] ^= 0x40;
+      }
+      Files.write(chunk, bytes);
+    }
+    // then the rebuilt index finds every run of every stream
+    assertStreams(store, written);
+    await(store.close());
+  }
+
+  private static void deleteNewerHalfOfChunkFiles(Path partitionDir) throws Exception {
+    List<Path> chunks;
+    try (var files = Files.list(partitionDir)) {
+      chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).sorted().toList();
+    }
+    assertThat(chunks).as("chunk files of %s", partitionDir).hasSizeGreaterThan(1);
+    for (Path chunk : chunks.subList(chunks.size() / 2, chunks.size())) {
+      Files.delete(chunk);
+    }
+  }
+
+  private static List<Path> awaitChunkFiles(Path partitionDir) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<Path> chunks = List.of();
+    while (chunks.isEmpty() && System.nanoTime() < deadline) {
+      try (var files = Files.list(partitionDir)) {
+        chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).toList();
+      }
+    }
+    assertThat(chunks).as("stream index chunk files in %s", partitionDir).isNotEmpty();
+    return chunks;
+  }
+
+  @Test
+  void compactionOfProducedMultiAggregateBatchesKeepsTheLatestRecordOfEachAggregate() throws Exception {
+    // given a compacted topic with small segments and produced batches interleaving three aggregates
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setRetentionCheckIntervalMs(20)));
+    await(store.createTopic("t", new TopicConfig().setCleanupPolicy(CleanupPolicy.COMPACT).setSegmentBytes(2048)
+        .setDeleteRetentionMs(0)));
+    for (int round = 1; round <= 40; round++) {
+      int v = round;
+      await(store.produce("t", 0, EventBatches.encode(List.of(
+          new KeyedEvent("a", EventData.of("E", ("a/" + (2 * v - 1)).getBytes(UTF_8))),
+          new KeyedEvent("b", EventData.of("E", ("b/" + v).getBytes(UTF_8))),
+          new KeyedEvent("a", EventData.of("E", ("a/" + 2 * v).getBytes(UTF_8))),
+          new KeyedEvent("c", EventData.of("E", ("c/" + v).getBytes(UTF_8)))),
+          CompressionType.NONE, ProducerInfo.NONE, System.currentTimeMillis())));
+    }
+    await(store.produce("t", 0, EventBatches.encode(List.of(new KeyedEvent("c", EventData.of("Deleted", null)),
+        new KeyedEvent("b", EventData.of("E", "b/41".getBytes(UTF_8)))), CompressionType.NONE, ProducerInfo.NONE,
+        System.currentTimeMillis())));
+    for (int i = 0; i < 20; i++) { // rolls past the tombstone so it sits in a closed segment
+      await(store.append(event("d", i, "d/" + (i + 1))));
+    }
+    long before = countAll(store);
+    // when compaction runs
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    long after = before;
+    while (after >= before && System.nanoTime() < deadline) {
+      after = countAll(store);
+    }
+    // then each stream reads its latest event with its version; c is gone; appends continue
+    assertThat(after).isLessThan(before);
+    StreamSlice a = await(store.readStream("t", "a", 1, 1000));
+    assertThat(a.events()).extracting(e -> new String(e.payload(), UTF_8)).last().isEqualTo("a/80");
+    assertThat(a.events()).extracting(e -> e.version()).last().isEqualTo(80L);
+    assertThat(a.events().size()).isLessThan(80);
+    StreamSlice b = await(store.readStream("t", "b", 1, 1000));
+    assertThat(b.events()).extracting(e -> new String(e.payload(), UTF_8)).last().isEqualTo("b/41");
+    assertThat(b.events()).extracting(e -> e.version()).last().isEqualTo(41L);
+    assertThat(await(store.streamVersion("t", "b"))).isEqualTo(41);
+    assertThat(await(store.append(event("a", 80, "a/81")))).isInstanceOf(AppendResult.Appended.class);
+    assertThat(await(store.readStream("t", "a", 81, 10)).events())
+        .extracting(e -> new String(e.payload(), UTF_8)).containsExactly("a/81");
+    await(store.close());
+  }
+
+  // ---------------------------------------------------------------- producer ids
+
+  @Test
+  void producerIdsAreReservedInDurableBlocksAndContinueAfterARestart() throws Exception {
+    // given
+    EventStore store = open(1024);
+    long first = await(store.initProducerId()).id();
+    Path file = dataDir.resolve("meta").resolve(ProducerIdAllocator.FILE_NAME);
+    assertThat(Files.readString(file)).as("the block is durable before the id is handed out")
+        .startsWith("cairn-producer-ids 1\n" + (first + ProducerIdAllocator.BLOCK_SIZE) + "\n");
+    for (int i = 1; i < ProducerIdAllocator.BLOCK_SIZE + 3; i++) {
+      assertThat(await(store.initProducerId()).id()).isEqualTo(first + i);
+    }
+    assertThat(Files.readString(file)).contains("\n" + (first + 2 * ProducerIdAllocator.BLOCK_SIZE) + "\n");
+    // when
+    await(store.close());
+    store = open(1024);
+    // then the next id starts after every reserved block
+    assertThat(await(store.initProducerId()).id()).isEqualTo(first + 2 * ProducerIdAllocator.BLOCK_SIZE);
+    await(store.close());
+  }
+
+  @Test
+  void damagedProducerIdFileMakesOpenFailInsteadOfGuessing() throws Exception {
+    // given
+    EventStore store = open(1024);
+    await(store.initProducerId());
+    await(store.close());
+    Path file = dataDir.resolve("meta").resolve(ProducerIdAllocator.FILE_NAME);
+    Files.writeString(file, Files.readString(file).replace("1000", "1001"));
+    // when
+    Throwable failure = EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir))
+        .toCompletionStage().toCompletableFuture().handle((s, e) -> e).get(30, TimeUnit.SECONDS);
+    // then
+    assertThat(failure).isInstanceOf(StorageException.class).hasMessageContaining(ProducerIdAllocator.FILE_NAME)
+        .hasMessageContaining("CRC");
+  }
+
+  // ---------------------------------------------------------------- observer
+
+  @Test
+  void observerHearsEveryLogFsyncAndAFailingObserverIsIgnored() throws Exception {
+    // given an observer that records fsyncs and fails every other call
+    List<String> heard = new CopyOnWriteArrayList<>();
+    AtomicInteger calls = new AtomicInteger();
+    StoreObserver observer = new StoreObserver() {
+      @Override
+      public void logFlushed(String topic, int partition, long durationNanos) {
+        heard.add(topic + "-" + partition + ":" + (durationNanos > 0));
+        if (calls.incrementAndGet() % 2 == 0) {
+          throw new IllegalStateException("observer bug");
+        }
+      }
+    };
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setObserver(observer)));
+    await(store.createTopic("t", new TopicConfig().setPartitions(2)));
+    // when durable appends are acknowledged (each after an fsync)
+    for (int i = 0; i < 10; i++) {
+      assertThat(await(store.append(event("a", i, "a/" + (i + 1))))).isInstanceOf(AppendResult.Appended.class);
+    }
+    // then
+    int partition = Partitioner.partitionFor("a", 2);
+    assertThat(heard).isNotEmpty().allSatisfy(h -> assertThat(h).isEqualTo("t-" + partition + ":true"));
+    assertThat(heard.size()).isGreaterThanOrEqualTo(2);
+    await(store.close());
+  }
+
+  // ---------------------------------------------------------------- Kafka interoperability
+
+  @Test
+  void aBatchBuiltByKafkasRecordBuilderIsProducedAndKafkaReadsTheStoredOne() throws Exception {
+    // given: a batch as Kafka's producer builds it (lz4, idempotent, a timestamp per record)
+    EventStore store = open(1024);
+    await(store.createTopic("t", new TopicConfig()));
+    MemoryRecordsBuilder kafka = MemoryRecords.builder(ByteBuffer.allocate(1024), RecordBatch.MAGIC_VALUE_V2,
+        Compression.of(org.apache.kafka.common.record.internal.CompressionType.LZ4).build(), TimestampType.CREATE_TIME,
+        0, RecordBatch.NO_TIMESTAMP, 7L, (short) 0, 0, false, RecordBatch.NO_PARTITION_LEADER_EPOCH);
+    String[] keys = {"a", "b", "a"};
+    List<UUID> ids = new ArrayList<>();
+    for (int i = 0; i < keys.length; i++) {
+      UUID id = UUID.randomUUID();
+      ids.add(id);
+      org.apache.kafka.common.header.Header[] headers = {
+          new RecordHeader("cairn.id", ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
+              .putLong(id.getLeastSignificantBits()).array()),
+          new RecordHeader("cairn.type", "Happened".getBytes(UTF_8)),
+          new RecordHeader("trace", ("t" + i).getBytes(UTF_8))};
+      kafka.appendWithOffset(i, 1_700_000_000_000L + i, keys[i].getBytes(UTF_8), ("v" + i).getBytes(UTF_8), headers);
+    }
+    // when
+    ProduceResult result = await(store.produce("t", 0, kafka.build().buffer()));
+    // then Cairn stamped versions per aggregate and kept the rest
+    assertThat(result).isEqualTo(new ProduceResult(0, 0, 2, false));
+    StreamSlice a = await(store.readStream("t", "a", 1, 10));
+    assertThat(a.events()).extracting(e -> e.version()).containsExactly(1L, 2L);
+    assertThat(a.events()).extracting(e -> e.eventId()).containsExactly(ids.get(0), ids.get(2));
+    assertThat(a.events()).extracting(e -> e.timestamp()).containsExactly(1_700_000_000_000L, 1_700_000_000_002L);
+    assertThat(a.events().get(1).headers()).containsExactly(io.cairn.eventstore.Header.of("trace", "t2"));
+    // and Kafka's reader decodes the stored batch, cairn.v included, producer fields kept
+    ByteBuffer stored = await(store.fetch("t", 0, 0, 1 << 20, 0)).records();
+    RecordBatch batch = MemoryRecords.readableRecords(stored).batches().iterator().next();
+    assertThat(batch.producerId()).isEqualTo(7L);
+    assertThat(batch.baseSequence()).isZero();
+    List<Long> versions = new ArrayList<>();
+    for (Record record : batch) {
+      org.apache.kafka.common.header.Header version = record.headers()[0];
+      assertThat(version.key()).isEqualTo("cairn.v");
+      versions.add(ByteBuffer.wrap(version.value()).getLong());
+    }
+    assertThat(versions).containsExactly(1L, 1L, 2L);
     await(store.close());
   }
 }

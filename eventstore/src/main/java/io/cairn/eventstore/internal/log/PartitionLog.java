@@ -490,38 +490,39 @@ public final class PartitionLog implements AutoCloseable {
   }
 
   /**
-   * Exactly the batch at {@code positionInSegment} of the segment holding {@code baseOffset}, whose
-   * base offset MUST be {@code baseOffset} (as recorded by {@link LogAppendInfo} or a stream index).
+   * Exactly the batch at {@code positionInSegment} of the segment holding {@code offset}, which MUST
+   * hold {@code offset} (its base offset, as {@link LogAppendInfo} records it, or an offset inside it, as
+   * a stream-index entry of a run in a multi-aggregate batch does).
    *
-   * @throws InvalidInputException if {@code baseOffset} is not in [log start, log end)
-   * @throws StorageException if no batch with that base offset starts there
+   * @throws InvalidInputException if {@code offset} is not in [log start, log end)
+   * @throws StorageException if the batch starting there does not hold {@code offset}
    */
-  public ByteBuffer readBatchAt(long baseOffset, int positionInSegment) {
+  public ByteBuffer readBatchAt(long offset, int positionInSegment) {
     ensureReadable();
     for (int attempt = 1; ; attempt++) {
       long start = logStartOffset;
       long end = logEndOffset;
-      if (baseOffset < start || baseOffset >= end) {
-        throw new InvalidInputException("baseOffset", baseOffset, "must be in [" + start + ", " + end
+      if (offset < start || offset >= end) {
+        throw new InvalidInputException("offset", offset, "must be in [" + start + ", " + end
             + "), the stored offsets of " + name);
       }
-      Map.Entry<Long, LogSegment> entry = segments.floorEntry(baseOffset);
+      Map.Entry<Long, LogSegment> entry = segments.floorEntry(offset);
       if (entry == null) {
         if (attempt < READ_ATTEMPTS) {
           continue;
         }
-        throw new StorageException("no segment of " + name + " holds offset " + baseOffset);
+        throw new StorageException("no segment of " + name + " holds offset " + offset);
       }
       LogSegment segment = entry.getValue();
       try {
-        return readOneBatch(segment, baseOffset, positionInSegment);
+        return readOneBatch(segment, offset, positionInSegment);
       } catch (IOException e) {
         handleReadFailure(segment, e, attempt);
       }
     }
   }
 
-  private ByteBuffer readOneBatch(LogSegment segment, long baseOffset, int position) throws IOException {
+  private ByteBuffer readOneBatch(LogSegment segment, long offset, int position) throws IOException {
     int limit = segment.sizeInBytes();
     if (position < 0 || (long) position + LogSegment.HEADER_READ_BYTES > limit) {
       throw new StorageException("no batch header fits at position " + position + " of " + segment.logFile()
@@ -531,9 +532,10 @@ public final class PartitionLog implements AutoCloseable {
     ByteBuffer first = ByteBuffer.allocate(Math.min(SPECULATIVE_BATCH_READ_BYTES, limit - position));
     segment.readFully(first, position);
     long found = BatchHeader.baseOffset(first, 0);
-    if (found != baseOffset) {
-      throw new StorageException("batch at position " + position + " of " + segment.logFile() + " has baseOffset "
-          + found + ", expected " + baseOffset);
+    long last = BatchHeader.lastOffset(first, 0);
+    if (offset < found || offset > last) {
+      throw new StorageException("batch at position " + position + " of " + segment.logFile() + " holds offsets "
+          + found + " to " + last + ", expected one holding " + offset);
     }
     int size = segment.batchSizeAt(first, position, limit);
     if (size <= first.capacity()) {

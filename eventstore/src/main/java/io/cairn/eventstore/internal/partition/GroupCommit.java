@@ -1,6 +1,5 @@
 package io.cairn.eventstore.internal.partition;
 
-import io.cairn.eventstore.AppendResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
@@ -8,7 +7,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * Group commit for one partition: appends written to the page cache wait here; one fsync at a time
+ * Group commit for one partition: appends and produces written to the page cache wait here; one fsync at a time
  * runs off the event loop and, when it finishes, acknowledges every append it covers, then starts the
  * next fsync if more appends arrived meanwhile. So one fsync covers everything that arrived before it
  * started, and the fsync rate adapts to the load.
@@ -20,7 +19,7 @@ import java.util.function.Supplier;
  */
 final class GroupCommit {
 
-  private final ArrayDeque<PendingAck> pending = new ArrayDeque<>();
+  private final ArrayDeque<PendingAck<?>> pending = new ArrayDeque<>();
   private final Supplier<Future<Long>> flush;
   private final Consumer<Long> onDurable;
   private final Runnable onIdle;
@@ -40,12 +39,12 @@ final class GroupCommit {
   }
 
   /** Queues an acknowledgement until the log is durable past {@code lastOffset}. */
-  void await(long lastOffset, AppendResult result, Promise<AppendResult> promise) {
+  <T> void await(long lastOffset, T result, Promise<T> promise) {
     if (failure != null) {
       promise.fail(failure);
       return;
     }
-    pending.addLast(new PendingAck(lastOffset, result, promise));
+    pending.addLast(new PendingAck<>(lastOffset, result, promise));
     maybeFlush();
   }
 
@@ -86,8 +85,7 @@ final class GroupCommit {
   private void acknowledgeBelow(long durableOffset) {
     onDurable.accept(durableOffset);
     while (!pending.isEmpty() && pending.peekFirst().lastOffset() < durableOffset) {
-      PendingAck ack = pending.pollFirst();
-      ack.promise().complete(ack.result());
+      pending.pollFirst().complete();
     }
   }
 
@@ -95,7 +93,7 @@ final class GroupCommit {
   void failAll(Throwable cause) {
     failure = cause;
     while (!pending.isEmpty()) {
-      pending.pollFirst().promise().fail(cause);
+      pending.pollFirst().fail(cause);
     }
   }
 }

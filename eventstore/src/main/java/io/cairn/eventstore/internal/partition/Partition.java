@@ -3,10 +3,12 @@ package io.cairn.eventstore.internal.partition;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.ExpectedVersion;
+import io.cairn.eventstore.FetchResult;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.PartitionDescription;
 import io.cairn.eventstore.PartitionReadOnlyException;
+import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StoreClosedException;
@@ -24,6 +26,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.core.internal.VertxInternal;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +37,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition and its owner: a verticle whose event-loop context runs every append, version check and
- * index update of the partition, so ordering and optimistic concurrency need no locks. Blocking disk work
- * (fsync, reads of batches, chunk writes) runs on the store's disk executor and reports back to the
- * owner context.
+ * One partition and its owner: a verticle whose event-loop context runs every append, produce, version
+ * check and index update of the partition, so ordering and optimistic concurrency need no locks.
+ * Blocking disk work (fsync, reads of batches, chunk writes) runs on the store's disk executor and
+ * reports back to the owner context. Long-polling fetches wait on the owner ({@link FetchWaiters}).
  *
  * <p>Visibility: readers see records below the high watermark only. In {@link FlushMode#DURABLE} that is
  * the end of the last fsync, so a reader never sees an event that a crash could take back; in
@@ -62,6 +66,7 @@ public final class Partition extends VerticleBase {
 
   private PartitionStorage storage;
   private GroupCommit groupCommit;
+  private FetchWaiters fetchWaiters;
   private final List<Promise<Long>> highWatermarkWaiters = new ArrayList<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
   private int inFlightDiskTasks;
@@ -84,18 +89,26 @@ public final class Partition extends VerticleBase {
     this.name = topic + "-" + partition;
   }
 
-  /** Deploys the owner of one partition, recovering its files (blocking work off the event loop). */
+  /**
+   * Deploys the owner of one partition, recovering its files (blocking work off the event loop). The
+   * deployment is made from a fresh context that belongs to no deployment: deployed from the caller's
+   * verticle it would become that verticle's child and be undeployed with it, behind the store's back.
+   */
   public static Future<Partition> open(Vertx vertx, String topic, int partition, Path dir, TopicConfig config,
                                        StoreOptions options, WorkerExecutor diskExecutor) {
     Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor);
-    return vertx.deployVerticle(owner).map(id -> owner);
+    Promise<Partition> opened = Contexts.callerPromise();
+    ((VertxInternal) vertx).createEventLoopContext()
+        .runOnContext(v -> vertx.deployVerticle(owner).map(id -> owner).onComplete(opened));
+    return opened.future();
   }
 
   @Override
   public Future<?> start() {
-    return diskExecutor.executeBlocking(() -> PartitionStorage.open(name, partition, dir, config, options))
+    return diskExecutor.executeBlocking(() -> PartitionStorage.open(topic, partition, dir, config, options))
         .map(opened -> {
           storage = opened;
+          fetchWaiters = new FetchWaiters(vertx);
           logStartOffset = storage.logStartOffset();
           highWatermark = storage.logEndOffset();
           groupCommit = new GroupCommit(this::flushOffLoop, this::onDurable, this::maybeSignalIdle);
@@ -167,8 +180,27 @@ public final class Partition extends VerticleBase {
     answer(appended.lastOffset(), appended, promise);
   }
 
+  /**
+   * Stores one produced record batch (Kafka-style, many aggregates, no version check); the caller MUST
+   * NOT change {@code recordBatch} until the future completes. Answered like an append: when durable for
+   * a durable topic, at once for a page-cache topic.
+   */
+  public Future<ProduceResult> produce(ByteBuffer recordBatch) {
+    Promise<ProduceResult> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      try {
+        ensureWritable();
+        ProduceResult result = storage.produce(recordBatch);
+        answer(result.lastOffset(), result, promise);
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    });
+    return promise.future();
+  }
+
   /** Answers now if {@code lastOffset} is already visible, else when it becomes durable (or visible). */
-  private void answer(long lastOffset, AppendResult result, Promise<AppendResult> promise) {
+  private <T> void answer(long lastOffset, T result, Promise<T> promise) {
     if (lastOffset < highWatermark) {
       promise.complete(result);
     } else if (config.flushMode() == FlushMode.DURABLE) {
@@ -241,6 +273,7 @@ public final class Partition extends VerticleBase {
       return;
     }
     highWatermark = offset;
+    fetchWaiters.release(offset);
     if (!highWatermarkWaiters.isEmpty()) {
       List<Promise<Long>> waiters = new ArrayList<>(highWatermarkWaiters);
       highWatermarkWaiters.clear();
@@ -278,6 +311,42 @@ public final class Partition extends VerticleBase {
       long next = events.isEmpty() ? start : events.get(events.size() - 1).offset() + 1;
       return new ReadResult(topic, partition, events, next, visibleEnd, logStartOffset);
     }, false);
+  }
+
+  /**
+   * Raw whole batches from the one holding {@code fromOffset} (or the log start, if that is later) up to
+   * the high watermark, about {@code maxBytes} at most. If nothing there is visible yet, waits up to
+   * {@code maxWaitMs} for the high watermark to pass it (0 answers at once); empty after the wait.
+   */
+  public Future<FetchResult> fetch(long fromOffset, int maxBytes, long maxWaitMs) {
+    if (maxWaitMs == 0 || Math.max(fromOffset, logStartOffset) < highWatermark) {
+      return readForFetch(fromOffset, maxBytes);
+    }
+    Promise<FetchResult> promise = Contexts.callerPromise();
+    Contexts.runOn(context, () -> {
+      if (closing) {
+        promise.tryFail(new StoreClosedException("partition " + name));
+      } else if (Math.max(fromOffset, logStartOffset) < highWatermark) {
+        readForFetch(fromOffset, maxBytes).onComplete(promise);
+      } else {
+        fetchWaiters.await(Math.max(fromOffset, logStartOffset), maxWaitMs)
+            .compose(visible -> readForFetch(fromOffset, maxBytes))
+            .onComplete(promise);
+      }
+    });
+    return promise.future();
+  }
+
+  private Future<FetchResult> readForFetch(long fromOffset, int maxBytes) {
+    long visibleEnd = highWatermark;
+    long logStart = logStartOffset;
+    long start = Math.max(fromOffset, logStart);
+    if (start >= visibleEnd) {
+      return Future.succeededFuture(new FetchResult(topic, partition, fromOffset, ByteBuffer.allocate(0), visibleEnd,
+          logStart));
+    }
+    return diskExecutor.executeBlocking(() -> new FetchResult(topic, partition, fromOffset,
+        storage.readBatches(start, maxBytes, visibleEnd), visibleEnd, logStart), false);
   }
 
   /** Up to {@code maxCount} events of one aggregate from {@code fromVersion}, I/O proportional to them. */
@@ -403,6 +472,7 @@ public final class Partition extends VerticleBase {
       List<Promise<Long>> waiters = new ArrayList<>(highWatermarkWaiters);
       highWatermarkWaiters.clear();
       waiters.forEach(w -> w.tryFail(new StoreClosedException("partition " + name)));
+      fetchWaiters.failAll(new StoreClosedException("partition " + name));
       awaitIdle().compose(v -> diskExecutor.executeBlocking(() -> {
         storage.close();
         return null;

@@ -6,6 +6,7 @@ import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreOptions;
@@ -23,6 +24,7 @@ import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.internal.record.EventHeaders;
 import io.cairn.eventstore.internal.record.RecordBatchBuilder;
 import io.cairn.eventstore.internal.record.RecordBatchReader;
+import io.cairn.eventstore.internal.record.StoredEvents;
 import io.cairn.eventstore.internal.stream.StreamEntryBuffer;
 import io.cairn.eventstore.internal.stream.StreamHash;
 import io.cairn.eventstore.internal.stream.StreamIndex;
@@ -31,6 +33,7 @@ import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.cairn.eventstore.internal.stream.StreamIndexOptions;
 import io.cairn.eventstore.internal.stream.StreamVersionCache;
 import io.cairn.eventstore.spi.StorageIo;
+import io.cairn.eventstore.spi.StoreObserver;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -53,6 +56,11 @@ import org.slf4j.LoggerFactory;
  * <p>Recovery at open: the log recovers itself ({@link PartitionLog#open}); then the stream index and
  * the producer state are brought up to the log end with one scan of the batches after the older of
  * their two durable points (none after a clean shutdown).
+ *
+ * <p>Stream-index entries are per run (ADR 0007): an appended batch is one run of one aggregate, a
+ * produced batch may hold runs of many aggregates, interleaved. An entry's {@code baseOffset} is its
+ * run's first offset, which may lie inside its batch, and its position is the batch's; every reader of
+ * entries here reads the batch holding that offset and skips to the run.
  */
 final class PartitionStorage {
 
@@ -64,6 +72,7 @@ final class PartitionStorage {
   /** Partition leader epoch stamped into batches by a single node. */
   static final int SINGLE_NODE_LEADER_EPOCH = 0;
 
+  private final String topic;
   private final String name;
   private final int partitionId;
   private final Path dir;
@@ -76,30 +85,35 @@ final class PartitionStorage {
   private final ProducerStateManager producers;
   private final RecordBatchBuilder builder = new RecordBatchBuilder();
   private final RecordBatchReader ownerReader = new RecordBatchReader();
+  private final ProducedBatchEncoder producedBatches = new ProducedBatchEncoder(builder);
+  private final StoreObserver observer;
+  private boolean observerFailureLogged;
   private final StreamEntryBuffer candidates = new StreamEntryBuffer(CANDIDATES_PER_ROUND);
   private final String recoverySummary;
   /** Jobs the current stream index handed out and that were not installed yet (owner). */
   private final Set<StreamIndexJob> issuedIndexJobs = new HashSet<>();
   private long lastCheckpointOffset = -1;
 
-  private PartitionStorage(String name, int partitionId, Path dir, StorageIo io, TopicConfig config, PartitionLog log,
-                           StreamIndexOptions streamIndexOptions, StreamIndex streamIndex, StreamVersionCache versions, ProducerStateManager producers,
-                           String recoverySummary) {
-    this.name = name;
+  private PartitionStorage(String topic, int partitionId, Path dir, StoreOptions options, TopicConfig config,
+                           PartitionLog log, StreamIndexOptions streamIndexOptions, StreamIndex streamIndex,
+                           ProducerStateManager producers, String recoverySummary) {
+    this.topic = topic;
+    this.name = topic + "-" + partitionId;
     this.partitionId = partitionId;
     this.dir = dir;
-    this.io = io;
+    this.io = options.storageIo();
+    this.observer = options.observer();
     this.config = config;
     this.log = log;
     this.streamIndexOptions = streamIndexOptions;
     this.streamIndex = streamIndex;
-    this.versions = versions;
+    this.versions = new StreamVersionCache(options.streamCacheEntries());
     this.producers = producers;
     this.recoverySummary = recoverySummary;
   }
 
-  /** Opens and recovers the partition in {@code dir}. Blocking; call on a disk thread. */
-  static PartitionStorage open(String name, int partitionId, Path dir, TopicConfig config, StoreOptions options) {
+  /** Opens and recovers partition {@code partitionId} of {@code topic} in {@code dir}. Blocking: a disk thread. */
+  static PartitionStorage open(String topic, int partitionId, Path dir, TopicConfig config, StoreOptions options) {
     long startNanos = System.nanoTime();
     PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis);
     StreamIndex streamIndex = null;
@@ -118,8 +132,8 @@ final class PartitionStorage {
       String summary = report + ", stream index and producer state re-fed from offset "
           + Math.min(indexFrom, producersFrom) + " (" + rescanned + " batches), log end " + log.logEndOffset()
           + ", opened in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms";
-      return new PartitionStorage(name, partitionId, dir, options.storageIo(), config, log, indexOptions, streamIndex,
-          new StreamVersionCache(options.streamCacheEntries()), producers, summary);
+      return new PartitionStorage(topic, partitionId, dir, options, config, log, indexOptions, streamIndex, producers,
+          summary);
     } catch (RuntimeException e) {
       closeQuietly(streamIndex);
       closeQuietly(log);
@@ -146,7 +160,13 @@ final class PartitionStorage {
     return log.logStartOffset();
   }
 
-  /** Feeds the batches from the older durable point to the log end into the index and producer state. */
+  /**
+   * Feeds the batches from the older durable point to the log end into the index and producer state.
+   * Each batch is cut into runs ({@link StreamRuns#collect}: two records of an appended batch, every
+   * record of a produced batch of several aggregates), each run its own index entry. The index may have
+   * stopped inside a batch (a memtable froze between two of its runs), so only runs from
+   * {@code indexFrom} on are fed.
+   */
   private static long refeed(PartitionLog log, StreamIndex streamIndex, ProducerStateManager producers,
                              long indexFrom, long producersFrom) {
     long from = Math.min(indexFrom, producersFrom);
@@ -154,31 +174,31 @@ final class PartitionStorage {
       return 0;
     }
     long[] batches = {0};
+    StreamRuns runs = new StreamRuns();
     try (RecordBatchReader reader = new RecordBatchReader()) {
       log.scan(from, (batch, segmentBaseOffset, position) -> {
         batches[0]++;
         int at = batch.position();
         long baseOffset = BatchHeader.baseOffset(batch, at);
         long lastOffset = BatchHeader.lastOffset(batch, at);
-        int count = BatchHeader.recordsCount(batch, at);
-        reader.reset(batch, at, false);
-        long firstVersion = -1;
-        byte[] key = null;
-        if (reader.next()) {
-          firstVersion = EventHeaders.version(reader);
-          key = reader.key().orElse(null);
+        long producerId = BatchHeader.producerId(batch, at);
+        boolean feedIndex = lastOffset >= indexFrom;
+        boolean feedProducer = baseOffset >= producersFrom && producerId >= 0;
+        if (!feedIndex && !feedProducer) {
+          return true;
         }
-        if (baseOffset >= indexFrom) {
-          if (key != null && firstVersion > 0) {
-            streamIndex.add(StreamHash.hash64(key), firstVersion, count, baseOffset, position);
-          } else {
+        reader.reset(batch, at, false);
+        runs.collect(reader);
+        if (feedIndex) {
+          runs.addTo(streamIndex, position, indexFrom);
+          if (streamIndex.indexedUpToOffset() <= lastOffset) {
             streamIndex.advanceTo(lastOffset + 1);
           }
         }
-        long producerId = BatchHeader.producerId(batch, at);
-        if (baseOffset >= producersFrom && producerId >= 0) {
+        if (feedProducer) {
+          int count = BatchHeader.recordsCount(batch, at);
           producers.record(producerId, BatchHeader.producerEpoch(batch, at), BatchHeader.baseSequence(batch, at),
-              count, baseOffset, lastOffset, firstVersion, firstVersion + count - 1);
+              count, baseOffset, lastOffset, runs.firstVersionIfOneRun(count), runs.lastVersionIfOneRun(count));
         }
         return true;
       });
@@ -220,11 +240,16 @@ final class PartitionStorage {
 
   /** The stream's version including appends not yet durable (owner). */
   long currentVersion(String aggregateId, byte[] key) {
+    return currentVersion(aggregateId, key, key.length);
+  }
+
+  /** {@link #currentVersion(String, byte[])} with the UTF-8 id in {@code key[0, keyLength)} (owner). */
+  private long currentVersion(String aggregateId, byte[] key, int keyLength) {
     long cached = versions.version(aggregateId);
     if (cached != StreamVersionCache.ABSENT) {
       return cached;
     }
-    StreamIndexEntry latest = latestEntry(key, Long.MAX_VALUE);
+    StreamIndexEntry latest = latestEntry(key, keyLength, Long.MAX_VALUE);
     long version = latest == null ? 0 : latest.lastVersion();
     versions.put(aggregateId, version, latest == null ? -1 : latest.nextOffset() - 1);
     return version;
@@ -232,16 +257,16 @@ final class PartitionStorage {
 
   /** The stream's version counting only batches below {@code visibleEnd} (owner). */
   long visibleVersion(byte[] key, long visibleEnd) {
-    StreamIndexEntry latest = latestEntry(key, visibleEnd);
+    StreamIndexEntry latest = latestEntry(key, key.length, visibleEnd);
     return latest == null ? 0 : latest.lastVersion();
   }
 
   /**
-   * The newest batch of the aggregate below {@code endOffsetExclusive}, checking record keys against hash
+   * The newest run of the aggregate below {@code endOffsetExclusive}, checking record keys against hash
    * collisions, or null if it has none. One small positional read per candidate, normally one.
    */
-  private StreamIndexEntry latestEntry(byte[] key, long endOffsetExclusive) {
-    long hash = StreamHash.hash64(key);
+  private StreamIndexEntry latestEntry(byte[] key, int keyLength, long endOffsetExclusive) {
+    long hash = StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
     int skip = 0;
     while (true) {
       int skipped = skip;
@@ -256,7 +281,7 @@ final class PartitionStorage {
           // deleted by retention: its key cannot be checked; a 64-bit hash match is the best evidence left
           return entry;
         }
-        if (keyMatches(ownerReader, entry, key)) {
+        if (keyMatches(ownerReader, entry, key, keyLength)) {
           return entry;
         }
       }
@@ -267,20 +292,35 @@ final class PartitionStorage {
     }
   }
 
-  private boolean keyMatches(RecordBatchReader reader, StreamIndexEntry entry, byte[] key) {
+  private boolean keyMatches(RecordBatchReader reader, StreamIndexEntry entry, byte[] key, int keyLength) {
     Optional<ByteBuffer> batch = readIndexedBatch(entry);
-    if (batch.isEmpty()) {
-      return false;
-    }
-    reader.reset(batch.get(), batch.get().position(), false);
-    return reader.next() && reader.keyEquals(key);
+    return batch.isPresent() && seekRun(reader, batch.get(), entry, false)
+        && reader.keyEquals(key, 0, keyLength);
   }
 
   /**
-   * The batch a stream-index entry points at. Compaction rewrites closed segments: kept batches keep
-   * their offsets but move, and removed ones are gone. So on a compacted topic a batch not found at its
-   * indexed position is looked up by offset, and empty means compaction removed it. On other topics a
-   * mismatch is corruption and fails.
+   * Points {@code reader} at the first record of {@code entry}'s run in {@code batch} (the batch holding
+   * the entry's offsets); false if compaction left none of the run's records.
+   */
+  private boolean seekRun(RecordBatchReader reader, ByteBuffer batch, StreamIndexEntry entry, boolean verifyCrc) {
+    reader.reset(batch, batch.position(), verifyCrc, name, entry.position());
+    while (reader.next()) {
+      long offset = reader.offset();
+      if (offset >= entry.nextOffset()) {
+        return false;
+      }
+      if (offset >= entry.baseOffset()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The batch holding a stream-index entry's run (the entry's base offset may lie inside it). Compaction
+   * rewrites closed segments: kept batches keep their offsets but move, and removed ones are gone. So on
+   * a compacted topic a batch not found at its indexed position is looked up by offset, and empty means
+   * compaction removed it. On other topics a mismatch is corruption and fails.
    */
   private Optional<ByteBuffer> readIndexedBatch(StreamIndexEntry entry) {
     if (config.cleanupPolicy() != CleanupPolicy.COMPACT) {
@@ -291,7 +331,8 @@ final class PartitionStorage {
     } catch (StorageException moved) {
       ByteBuffer batches = log.readBatches(entry.baseOffset(), 1, log.logEndOffset());
       int at = batches.position();
-      if (!batches.hasRemaining() || BatchHeader.baseOffset(batches, at) != entry.baseOffset()) {
+      if (!batches.hasRemaining() || BatchHeader.baseOffset(batches, at) > entry.baseOffset()
+          || BatchHeader.lastOffset(batches, at) < entry.baseOffset()) {
         return Optional.empty();
       }
       return Optional.of(batches.limit(at + BatchHeader.sizeInBytes(batches, at)));
@@ -355,11 +396,71 @@ final class PartitionStorage {
     return new AppendResult.Appended(partitionId, baseOffset, info.lastOffset(), firstVersion, version, false);
   }
 
+  /**
+   * Stores a produced batch (owner): checks it, answers a producer retry with the original offsets,
+   * else re-encodes it with stream versions ({@link ProducedBatchEncoder}), writes it to the log and
+   * updates the stream index (an entry per run), the version cache and the producer state.
+   */
+  ProduceResult produce(ByteBuffer recordBatch) {
+    producedBatches.open(recordBatch);
+    ProducerInfo producer = producedBatches.producer();
+    int count = producedBatches.recordsCount();
+    if (producer.isIdempotent()) {
+      Optional<ProducerStateManager.BatchMetadata> duplicate = producers.checkSequence(producer, count);
+      if (duplicate.isPresent()) {
+        return new ProduceResult(partitionId, duplicate.get().firstOffset(), duplicate.get().lastOffset(), true);
+      }
+    }
+    long baseOffset = log.logEndOffset();
+    ByteBuffer batch = producedBatches.encode(baseOffset, SINGLE_NODE_LEADER_EPOCH, config, partitionId,
+        this::currentVersion);
+    if (batch.remaining() > config.maxMessageBytes()) {
+      throw new InvalidInputException("recordBatch", count + " records (" + batch.remaining()
+          + " bytes once re-encoded)", "must fit max.message.bytes = " + config.maxMessageBytes());
+    }
+    LogAppendInfo info = log.append(batch);
+    StreamRuns runs = producedBatches.runs();
+    runs.addTo(streamIndex, info.positionInSegment(), baseOffset);
+    PendingVersions pending = producedBatches.pending();
+    for (int slot = 0; slot < pending.size(); slot++) {
+      versions.put(pending.aggregateId(slot), pending.version(slot), pending.lastOffset(slot));
+    }
+    if (producer.isIdempotent()) {
+      producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count, baseOffset,
+          info.lastOffset(), runs.firstVersionIfOneRun(count), runs.lastVersionIfOneRun(count));
+    }
+    return new ProduceResult(partitionId, baseOffset, info.lastOffset(), false);
+  }
+
   // ---------------------------------------------------------------- durability (disk thread)
 
-  /** Fsyncs the log; returns the offset below which everything is durable. */
+  /**
+   * Fsyncs the log; returns the offset below which everything is durable. A flush that made new
+   * records durable is reported to the {@link StoreObserver} with its duration.
+   */
   long flush() {
-    return log.flush();
+    long durableBefore = log.flushedOffset();
+    long startNanos = System.nanoTime();
+    long durable = log.flush();
+    if (durable > durableBefore) {
+      observeFlush(System.nanoTime() - startNanos);
+    }
+    return durable;
+  }
+
+  private void observeFlush(long durationNanos) {
+    try {
+      observer.logFlushed(topic, partitionId, durationNanos);
+    } catch (RuntimeException e) {
+      // a metrics hook must not fail a flush; logged once per partition, then at debug level
+      if (!observerFailureLogged) {
+        observerFailureLogged = true;
+        LOG.warn("{}: the store observer failed in logFlushed, ignored (later failures are logged at debug): {}",
+            name, e.toString(), e);
+      } else {
+        LOG.debug("{}: the store observer failed in logFlushed: {}", name, e.toString());
+      }
+    }
   }
 
   /** Captures what the next checkpoint will make durable, or null if nothing changed (owner). */
@@ -421,6 +522,11 @@ final class PartitionStorage {
 
   // ---------------------------------------------------------------- reads
 
+  /** Raw whole batches from the one holding {@code fromOffset}, below {@code visibleEnd} (any thread). */
+  ByteBuffer readBatches(long fromOffset, int maxBytes, long visibleEnd) {
+    return log.readBatches(fromOffset, maxBytes, visibleEnd);
+  }
+
   /** Events of whole batches from {@code fromOffset}, below {@code visibleEnd} (disk thread). */
   List<StoredEvent> readEvents(String topic, long fromOffset, int maxBytes, long visibleEnd) {
     ByteBuffer batches = log.readBatches(fromOffset, maxBytes, visibleEnd);
@@ -469,28 +575,42 @@ final class PartitionStorage {
         next > plan.visibleVersion());
   }
 
+  /**
+   * The events of the planned runs in the version range. Runs of one batch (a produced batch holding
+   * several runs of the aggregate) reuse the batch read for the first of them.
+   */
   private List<StoredEvent> readPlanned(String topic, StreamReadPlan plan, RecordBatchReader reader) {
     List<StoredEvent> events = new ArrayList<>(Math.min(plan.maxCount(), 256));
     long toVersionExclusive = plan.fromVersion() + plan.maxCount();
+    ByteBuffer batch = null;
+    long batchBaseOffset = -1;
+    long batchLastOffset = -1;
     for (StreamIndexEntry entry : plan.entries()) {
       if (events.size() == plan.maxCount()) {
         break;
       }
-      Optional<ByteBuffer> found = readIndexedBatch(entry);
-      if (found.isEmpty()) {
-        continue; // removed by compaction
+      boolean reuse = batch != null && entry.baseOffset() >= batchBaseOffset && entry.baseOffset() <= batchLastOffset;
+      if (!reuse) {
+        Optional<ByteBuffer> found = readIndexedBatch(entry);
+        if (found.isEmpty()) {
+          continue; // removed by compaction
+        }
+        batch = found.get();
+        batchBaseOffset = BatchHeader.baseOffset(batch, batch.position());
+        batchLastOffset = BatchHeader.lastOffset(batch, batch.position());
       }
-      ByteBuffer batch = found.get();
-      reader.reset(batch, batch.position(), true, name, entry.position());
-      while (reader.next() && events.size() < plan.maxCount()) {
+      if (!seekRun(reader, batch, entry, !reuse)) {
+        continue; // compaction removed the run's records
+      }
+      do {
         if (!reader.keyEquals(plan.key())) {
-          break; // a hash collision: the whole batch belongs to another aggregate
+          break; // a hash collision: the run belongs to another aggregate
         }
         long version = EventHeaders.version(reader);
         if (version >= plan.fromVersion() && version < toVersionExclusive) {
           events.add(StoredEvents.from(topic, partitionId, reader));
         }
-      }
+      } while (events.size() < plan.maxCount() && reader.next() && reader.offset() < entry.nextOffset());
     }
     return events;
   }
@@ -557,6 +677,7 @@ final class PartitionStorage {
       closeQuietly(streamIndex);
       builder.close();
       ownerReader.close();
+      producedBatches.close();
       log.close();
     }
   }

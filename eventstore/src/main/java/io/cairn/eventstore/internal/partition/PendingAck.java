@@ -1,14 +1,24 @@
 package io.cairn.eventstore.internal.partition;
 
-import io.cairn.eventstore.AppendResult;
 import io.vertx.core.Promise;
 
 /**
- * An append written to the page cache and waiting for the fsync that covers it.
+ * A write (an append or a produce) in the page cache waiting for the fsync that covers it.
  *
- * @param lastOffset the last offset of the append; an fsync covering {@code lastOffset + 1} acknowledges it
+ * @param lastOffset the last offset of the write; an fsync covering {@code lastOffset + 1} acknowledges it
  * @param result     what to answer
  * @param promise    whom to answer
+ * @param <T>        the result type
  */
-record PendingAck(long lastOffset, AppendResult result, Promise<AppendResult> promise) {
+record PendingAck<T>(long lastOffset, T result, Promise<T> promise) {
+
+  /** Answers the writer. */
+  void complete() {
+    promise.complete(result);
+  }
+
+  /** Fails the writer. */
+  void fail(Throwable cause) {
+    promise.fail(cause);
+  }
 }

@@ -37,6 +37,11 @@ public final class EventHeaders {
   public static final String TYPE_KEY = RESERVED_PREFIX + "type";
   /** Headers Cairn puts before the user's on every record it writes. */
   public static final int RESERVED_HEADER_COUNT = 3;
+  /**
+   * Reserved headers of a produced record ({@code cairn.id}, {@code cairn.type}, in this order, before
+   * the user's): the partition owner puts {@code cairn.v} in front when it re-encodes the batch.
+   */
+  public static final int PRODUCED_HEADER_COUNT = 2;
   /** Value length of {@link #VERSION_KEY}: a big-endian long. */
   public static final int VERSION_VALUE_LENGTH = RecordBatchBuilder.LONG_HEADER_LENGTH;
   /** Value length of {@link #EVENT_ID_KEY}: two big-endian longs. */
@@ -101,6 +106,43 @@ public final class EventHeaders {
         .addLongHeader(VERSION_KEY_UTF8, version)
         .addUuidHeader(EVENT_ID_KEY_UTF8, eventIdMostSignificantBits, eventIdLeastSignificantBits)
         .addStringHeader(TYPE_KEY_UTF8, type);
+  }
+
+  /**
+   * Starts a produced event record (see {@link #PRODUCED_HEADER_COUNT}): key = the aggregate id
+   * encoded in place, value = the payload, {@code cairn.id} and {@code cairn.type}; the caller then adds
+   * exactly {@code userHeaderCount} headers and calls {@link RecordBatchBuilder#endRecord()}.
+   */
+  public static void startProducedEvent(RecordBatchBuilder builder, long timestampMs, String aggregateId,
+      UUID eventId, String type, byte[] payload, int userHeaderCount) {
+    builder.startRecordWithStringKey(timestampMs, aggregateId, payload, PRODUCED_HEADER_COUNT + userHeaderCount)
+        .addUuidHeader(EVENT_ID_KEY_UTF8, eventId.getMostSignificantBits(), eventId.getLeastSignificantBits())
+        .addStringHeader(TYPE_KEY_UTF8, type);
+  }
+
+  /** Adds the {@code cairn.v} header with {@code version} to the record being built. */
+  public static void addVersionHeader(RecordBatchBuilder builder, long version) {
+    builder.addLongHeader(VERSION_KEY_UTF8, version);
+  }
+
+  /** Whether header {@code index} of the reader's current record is in the reserved name space. Allocates nothing. */
+  public static boolean isReservedHeader(RecordBatchReader reader, int index) {
+    return reader.headerKeyStartsWith(index, PREFIX_UTF8);
+  }
+
+  /** Whether header {@code index} of the reader's current record is {@code cairn.v}. */
+  public static boolean isVersionHeader(RecordBatchReader reader, int index) {
+    return reader.headerKeyEquals(index, VERSION_KEY_UTF8);
+  }
+
+  /** Whether header {@code index} of the reader's current record is {@code cairn.id}. */
+  public static boolean isEventIdHeader(RecordBatchReader reader, int index) {
+    return reader.headerKeyEquals(index, EVENT_ID_KEY_UTF8);
+  }
+
+  /** Whether header {@code index} of the reader's current record is {@code cairn.type}. */
+  public static boolean isTypeHeader(RecordBatchReader reader, int index) {
+    return reader.headerKeyEquals(index, TYPE_KEY_UTF8);
   }
 
   /** Stream version of the reader's current record, or {@value #NO_VERSION} if it has none. Allocates nothing. */

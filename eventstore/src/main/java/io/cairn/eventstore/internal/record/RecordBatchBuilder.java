@@ -200,6 +200,68 @@ public final class RecordBatchBuilder implements AutoCloseable {
    */
   public RecordBatchBuilder startRecord(long timestampMs, byte[] key, int keyOffset, int keyLength,
       byte[] value, int valueOffset, int valueLength, int headerCount) {
+    int keyBytes = rangeLength(key, keyOffset, keyLength);
+    int valueBytes = rangeLength(value, valueOffset, valueLength);
+    int p = openRecord(timestampMs, keyBytes, valueBytes, headerCount);
+    byte[] dst = records.array();
+    if (keyBytes > 0) {
+      System.arraycopy(key, keyOffset, dst, p, keyBytes);
+      p += keyBytes;
+    }
+    p = Varint.writeVarint(valueBytes, dst, p);
+    if (valueBytes > 0) {
+      System.arraycopy(value, valueOffset, dst, p, valueBytes);
+      p += valueBytes;
+    }
+    return openHeaders(p, timestampMs, headerCount);
+  }
+
+  /**
+   * Starts a record whose key is the UTF-8 encoding of {@code key}, written in place without a
+   * temporary array, and whose value is {@code value} (null = a null value). Exactly
+   * {@code headerCount} header calls and {@link #endRecord()} MUST follow.
+   */
+  public RecordBatchBuilder startRecordWithStringKey(long timestampMs, String key, byte[] value, int headerCount) {
+    Objects.requireNonNull(key, "key");
+    int keyBytes = Utf8.encodedLength(key);
+    int valueBytes = value == null ? NULL_LENGTH : value.length;
+    int p = openRecord(timestampMs, keyBytes, valueBytes, headerCount);
+    byte[] dst = records.array();
+    p = Utf8.encode(key, dst, p);
+    p = Varint.writeVarint(valueBytes, dst, p);
+    if (valueBytes > 0) {
+      System.arraycopy(value, 0, dst, p, valueBytes);
+      p += valueBytes;
+    }
+    return openHeaders(p, timestampMs, headerCount);
+  }
+
+  /**
+   * Starts a record with the key and value of the record {@code reader} is on, copied straight from
+   * the reader's buffer, and the given timestamp. Unlike {@link #addRecordFrom} it writes a new record
+   * (new offset and timestamp deltas, new headers): the partition owner re-encodes a produced batch
+   * with it. Exactly {@code headerCount} header calls and {@link #endRecord()} MUST follow.
+   */
+  public RecordBatchBuilder startRecordFrom(RecordBatchReader reader, long timestampMs, int headerCount) {
+    int keyBytes = reader.keyLength();
+    int valueBytes = reader.valueLength();
+    int p = openRecord(timestampMs, keyBytes, valueBytes, headerCount);
+    byte[] dst = records.array();
+    if (keyBytes > 0) {
+      p += reader.copyKey(dst, p);
+    }
+    p = Varint.writeVarint(valueBytes, dst, p);
+    if (valueBytes > 0) {
+      p += reader.copyValue(dst, p);
+    }
+    return openHeaders(p, timestampMs, headerCount);
+  }
+
+  /**
+   * Checks the state, ensures room for a record with {@code keyBytes} and {@code valueBytes} (-1 =
+   * null), writes its fields up to the key length; returns where the key bytes go.
+   */
+  private int openRecord(long timestampMs, int keyBytes, int valueBytes, int headerCount) {
     ensureOpen();
     if (retaining) {
       throw new IllegalStateException("a batch started with resetRetaining takes records only from addRecordFrom");
@@ -213,8 +275,6 @@ public final class RecordBatchBuilder implements AutoCloseable {
     if (recordCount == Integer.MAX_VALUE) {
       throw new InvalidInputException("recordCount", recordCount, "a batch holds at most " + Integer.MAX_VALUE + " records");
     }
-    int keyBytes = rangeLength(key, keyOffset, keyLength);
-    int valueBytes = rangeLength(value, valueOffset, valueLength);
     long timestampDelta = timestampMs - baseTimestamp;
     records.ensureCapacity((long) records.size() + LENGTH_RESERVE + RECORD_ATTRIBUTES_LENGTH + Varint.MAX_VARLONG_BYTES
         + 4L * Varint.MAX_VARINT_BYTES + Math.max(keyBytes, 0) + Math.max(valueBytes, 0));
@@ -224,17 +284,12 @@ public final class RecordBatchBuilder implements AutoCloseable {
     dst[p++] = RECORD_ATTRIBUTES;
     p = Varint.writeVarlong(timestampDelta, dst, p);
     p = Varint.writeVarint(recordCount, dst, p);
-    p = Varint.writeVarint(keyBytes, dst, p);
-    if (keyBytes > 0) {
-      System.arraycopy(key, keyOffset, dst, p, keyBytes);
-      p += keyBytes;
-    }
-    p = Varint.writeVarint(valueBytes, dst, p);
-    if (valueBytes > 0) {
-      System.arraycopy(value, valueOffset, dst, p, valueBytes);
-      p += valueBytes;
-    }
-    p = Varint.writeVarint(headerCount, dst, p);
+    return Varint.writeVarint(keyBytes, dst, p);
+  }
+
+  /** Writes the headers count after the value ending at {@code at} and opens the record for its headers. */
+  private RecordBatchBuilder openHeaders(int at, long timestampMs, int headerCount) {
+    int p = Varint.writeVarint(headerCount, records.array(), at);
     records.size(p);
     maxTimestamp = recordCount == 0 ? timestampMs : Math.max(maxTimestamp, timestampMs);
     headersLeft = headerCount;
@@ -272,6 +327,23 @@ public final class RecordBatchBuilder implements AutoCloseable {
     int p = startHeader(keyUtf8.length, valueBytes);
     System.arraycopy(keyUtf8, 0, records.array(), p, keyUtf8.length);
     return finishHeader(p + keyUtf8.length, value, offset, valueBytes);
+  }
+
+  /**
+   * Adds a copy of header {@code index} of the record {@code reader} is on (name and value, copied
+   * straight from the reader's buffer).
+   */
+  public RecordBatchBuilder addHeaderFrom(RecordBatchReader reader, int index) {
+    int keyBytes = reader.headerKeyLength(index);
+    int valueBytes = reader.headerValueLength(index);
+    int p = startHeader(keyBytes, valueBytes);
+    byte[] dst = records.array();
+    p += reader.copyHeaderKey(index, dst, p);
+    p = Varint.writeVarint(valueBytes, dst, p);
+    if (valueBytes > 0) {
+      p += reader.copyHeaderValue(index, dst, p);
+    }
+    return endHeader(p);
   }
 
   /** Adds a header whose value is {@code value} as 8 big-endian bytes. */

@@ -92,6 +92,8 @@ public final class RecordBatchReader implements AutoCloseable {
   private boolean ready;
 
   private int recordIndex;
+  /** Whether the fields of record {@link #recordIndex} are decoded (false right after {@link #skipRecords}). */
+  private boolean onRecord;
   private int recordStart;
   private int offsetDelta;
   private long timestamp;
@@ -192,11 +194,24 @@ public final class RecordBatchReader implements AutoCloseable {
     }
     startRecords();
     recordIndex = -1;
+    onRecord = false;
+    offsetDelta = -1;
     headerCount = 0;
     denseSoFar = true;
     maxRecordTimestamp = Long.MIN_VALUE;
     ready = true;
     return this;
+  }
+
+  /**
+   * Points the reader at the start of its current batch again, as after the {@link #reset} that
+   * opened it (without checking the CRC again).
+   */
+  public RecordBatchReader rewind() {
+    if (callerBuffer == null) {
+      throw new IllegalStateException("no batch: call reset first");
+    }
+    return reset(callerBuffer, at, false, sourceName, sourcePosition);
   }
 
   private String headerProblem(int limit) {
@@ -373,6 +388,7 @@ public final class RecordBatchReader implements AutoCloseable {
     }
     data.limit(dataLimit);
     recordIndex = index;
+    onRecord = true;
     recordStart = start;
     offsetDelta = delta;
     long createTime = baseTimestamp + timestampDelta;
@@ -423,6 +439,54 @@ public final class RecordBatchReader implements AutoCloseable {
       headerValuePositions = Arrays.copyOf(headerValuePositions, capacity);
       headerValueLengths = Arrays.copyOf(headerValueLengths, capacity);
     }
+  }
+
+  /**
+   * Skips up to {@code count} records, reading only their length prefixes: far cheaper than
+   * {@link #next()} for a scan that needs only some records of a batch (the re-feed of the stream index
+   * reads the first and the last record of most batches). The skipped records' fields are not
+   * checked; their length prefixes are (a length running past the data fails as in {@link #next()}).
+   * Afterwards there is no current record until the next {@link #next()}, and
+   * {@link #ensureValidForAppend()} no longer applies to the batch.
+   *
+   * @return how many records were skipped: fewer than {@code count} only at the end of the batch
+   * @throws StorageException if a length prefix is malformed or runs past the records section
+   */
+  public int skipRecords(int count) {
+    ensureReady();
+    onRecord = false;
+    int skipped = 0;
+    while (skipped < count && recordIndex + 1 < recordsCount) {
+      int index = recordIndex + 1;
+      int start = cursor;
+      ensureAvailable((long) start + Varint.MAX_VARINT_BYTES);
+      if (start >= dataLimit) {
+        throw malformed("the records section ends after " + index + " of " + recordsCount + " records");
+      }
+      data.limit(dataLimit).position(start);
+      int length;
+      try {
+        length = Varint.readVarint(data);
+      } catch (BufferUnderflowException e) {
+        throw malformedRecord(index, "the records section ends inside the record's length");
+      } catch (StorageException e) {
+        throw malformedRecord(index, "length " + e.getMessage());
+      }
+      long end = (long) data.position() + length;
+      if (length < 0) {
+        throw malformedRecord(index, "length " + length + " is negative");
+      }
+      ensureAvailable(end);
+      if (end > dataLimit) {
+        throw malformedRecord(index, "length " + length + " runs past the records section ("
+            + (dataLimit - start) + " bytes left)");
+      }
+      data.limit(dataLimit);
+      cursor = (int) end;
+      recordIndex = index;
+      skipped++;
+    }
+    return skipped;
   }
 
   /**
@@ -647,6 +711,12 @@ public final class RecordBatchReader implements AutoCloseable {
     return keyLength == other.length && regionEquals(keyPosition, other, 0, other.length);
   }
 
+  /** Whether the key is exactly {@code other[offset, offset + length)} (false for a null key). Allocates nothing. */
+  public boolean keyEquals(byte[] other, int offset, int length) {
+    ensureRecord();
+    return keyLength == length && regionEquals(keyPosition, other, offset, length);
+  }
+
   /** Value length in bytes, -1 for a null value. */
   public int valueLength() {
     ensureRecord();
@@ -702,6 +772,42 @@ public final class RecordBatchReader implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /** Length in bytes of header {@code index}'s name. */
+  public int headerKeyLength(int index) {
+    checkHeader(index);
+    return headerKeyLengths[index];
+  }
+
+  /** Copies header {@code index}'s name into {@code dst} at {@code offset}; returns its length. */
+  int copyHeaderKey(int index, byte[] dst, int offset) {
+    checkHeader(index);
+    data.get(headerKeyPositions[index], dst, offset, headerKeyLengths[index]);
+    return headerKeyLengths[index];
+  }
+
+  /** Copies header {@code index}'s value into {@code dst} at {@code offset}; returns its length, -1 (nothing copied) for none. */
+  int copyHeaderValue(int index, byte[] dst, int offset) {
+    checkHeader(index);
+    int length = headerValueLengths[index];
+    if (length > 0) {
+      data.get(headerValuePositions[index], dst, offset, length);
+    }
+    return length;
+  }
+
+  /** Whether header {@code index}'s value is well-formed UTF-8 (a header without a value is not). Allocates nothing. */
+  public boolean headerValueIsUtf8(int index) {
+    checkHeader(index);
+    int length = headerValueLengths[index];
+    return length >= 0 && Utf8.isWellFormed(data, headerValuePositions[index], length);
+  }
+
+  /** Whether the key is well-formed UTF-8 (a null key is not). Allocates nothing. */
+  public boolean keyIsUtf8() {
+    ensureRecord();
+    return keyLength >= 0 && Utf8.isWellFormed(data, keyPosition, keyLength);
   }
 
   /** Value length of header {@code index}, -1 for a header without a value. */
@@ -799,8 +905,8 @@ public final class RecordBatchReader implements AutoCloseable {
 
   private void ensureRecord() {
     ensureReady();
-    if (recordIndex < 0) {
-      throw new IllegalStateException("no current record: call next() first");
+    if (!onRecord) {
+      throw new IllegalStateException("no current record: call next() first (also after skipRecords)");
     }
   }
 

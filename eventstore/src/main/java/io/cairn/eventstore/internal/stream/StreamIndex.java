@@ -219,10 +219,10 @@ public final class StreamIndex implements Closeable {
   }
 
   /**
-   * Records one batch of one aggregate: events with versions {@code [firstVersion, firstVersion +
-   * eventCount)} at offsets {@code [baseOffset, baseOffset + eventCount)}, starting at byte
-   * {@code position} of its segment file. Batches MUST come in offset order from
-   * {@link #indexedUpToOffset()} on. O(1) amortised; allocates only when the memtable's arrays grow.
+   * Records one run of one aggregate (see {@link StreamIndexEntry}): events with versions
+   * {@code [firstVersion, firstVersion + eventCount)} at offsets {@code [baseOffset, baseOffset +
+   * eventCount)}, in the batch at byte {@code position} of its segment file. Runs MUST come in offset
+   * order from {@link #indexedUpToOffset()} on. O(1) amortised; allocates only when the memtable's arrays grow.
    * Freezes the memtable when it is full (unless {@link StreamIndexOptions#maxFrozenMemtables()}
    * frozen ones already wait for their jobs).
    */

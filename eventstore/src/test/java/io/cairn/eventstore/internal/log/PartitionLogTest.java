@@ -275,18 +275,20 @@ class PartitionLogTest {
     }
 
     @Test
-    void readBatchAtChecksTheBaseOffsetAtThatPosition() {
+    void readBatchAtChecksThatTheBatchAtThatPositionHoldsTheOffset() {
       // given
       PartitionLog log = open(new TopicConfig());
       LogAppendInfo first = append(log, 2, 10, START_MS);
       LogAppendInfo second = append(log, 2, 10, START_MS);
 
-      // when / then
+      // when / then: by its base offset or by an offset inside it (a run of a multi-aggregate batch)
       assertThat(BatchHeader.baseOffset(log.readBatchAt(2, second.positionInSegment()), 0)).isEqualTo(2);
+      assertThat(BatchHeader.baseOffset(log.readBatchAt(3, second.positionInSegment()), 0)).isEqualTo(2);
+      assertThat(BatchHeader.baseOffset(log.readBatchAt(1, first.positionInSegment()), 0)).isZero();
       assertThatThrownBy(() -> log.readBatchAt(2, first.positionInSegment()))
           .isInstanceOf(StorageException.class)
           .hasMessageContaining("batch at position 0 of")
-          .hasMessageContaining("00000000000000000000.log has baseOffset 0, expected 2");
+          .hasMessageContaining("00000000000000000000.log holds offsets 0 to 1, expected one holding 2");
       assertThatThrownBy(() -> log.readBatchAt(2, 100_000)).isInstanceOf(StorageException.class)
           .hasMessageContaining("position 100000");
       assertThatThrownBy(() -> log.readBatchAt(9, 0)).isInstanceOf(InvalidInputException.class);

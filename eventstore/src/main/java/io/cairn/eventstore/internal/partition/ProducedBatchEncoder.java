@@ -1,0 +1,350 @@
+package io.cairn.eventstore.internal.partition;
+
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.Partitioner;
+import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.internal.AppendValidator;
+import io.cairn.eventstore.internal.record.BatchHeader;
+import io.cairn.eventstore.internal.record.EventHeaders;
+import io.cairn.eventstore.internal.record.RecordBatchBuilder;
+import io.cairn.eventstore.internal.record.RecordBatchReader;
+import io.cairn.eventstore.internal.stream.StreamHash;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+/**
+ * Checks a produced record batch and re-encodes it for the log on the partition owner (ADR 0007), in
+ * one pass over its records: each record gets {@code cairn.v} = its aggregate's current version + 1
+ * (several records of one aggregate in the batch get consecutive versions), then its {@code cairn.id},
+ * {@code cairn.type} and user headers, key, value and timestamp unchanged; the batch keeps the
+ * producer fields and the record order and gets the topic's compression. Alongside it collects the
+ * batch's {@link StreamRuns} and {@link PendingVersions} for the caller to apply once the batch is in
+ * the log.
+ *
+ * <p>Use: {@link #open} (header, CRC, producer fields), then {@link #encode}. Every rule broken fails
+ * with {@link InvalidInputException} naming the field ({@code recordBatch.crc},
+ * {@code records[2].key}, {@code records[2].headers.cairn.id}, ...) before anything is stored; the
+ * checks of aggregate ids, type names, header names and tombstones are {@link AppendValidator}'s.
+ *
+ * <p>Per record it allocates the aggregate id string (once per run of one aggregate) and nothing else:
+ * key, value and headers are copied from the produced batch into the builder directly.
+ *
+ * <p>Not thread-safe: the partition owner only, batch after batch.
+ */
+final class ProducedBatchEncoder implements AutoCloseable {
+
+  /** The current version of an aggregate: from the owner's version cache or its stream index. */
+  @FunctionalInterface
+  interface VersionLookup {
+    /** The version of {@code aggregateId}, whose UTF-8 bytes are {@code key[0, keyLength)}. */
+    long currentVersion(String aggregateId, byte[] key, int keyLength);
+  }
+
+  private static final int INITIAL_KEY_BYTES = 64;
+  private static final int NO_HEADER = -1;
+
+  private final RecordBatchBuilder builder;
+  private final RecordBatchReader reader = new RecordBatchReader();
+  private final CRC32C crc = new CRC32C();
+  private final PendingVersions pending = new PendingVersions();
+  private final StreamRuns runs = new StreamRuns();
+  private byte[] key = new byte[INITIAL_KEY_BYTES];
+  private byte[] previousKey = new byte[INITIAL_KEY_BYTES];
+  private int previousKeyLength;
+  private ProducerInfo producer;
+  private int recordsCount;
+  /** Index of the current record's {@code cairn.id} header. */
+  private int eventIdHeader;
+  /** Index of the current record's {@code cairn.type} header. */
+  private int typeHeader;
+  private boolean opened;
+
+  /** @param builder the owner's batch builder, shared with the append path */
+  ProducedBatchEncoder(RecordBatchBuilder builder) {
+    this.builder = builder;
+  }
+
+  /**
+   * Checks the batch header of {@code recordBatch} (its bytes from position to limit; the buffer is not
+   * changed and MUST NOT change until {@link #encode} returned): size, magic, length, CRC-32C, no
+   * control or transactional batch, 1 to {@value AppendValidator#MAX_EVENTS_PER_APPEND} records,
+   * producer fields.
+   */
+  void open(ByteBuffer recordBatch) {
+    opened = false;
+    int at = recordBatch.position();
+    int size = recordBatch.remaining();
+    if (size < BatchHeader.HEADER_SIZE) {
+      throw new InvalidInputException("recordBatch", size + " bytes", "must be one whole record batch v2 of at least "
+          + BatchHeader.HEADER_SIZE + " bytes");
+    }
+    byte magic = BatchHeader.magic(recordBatch, at);
+    if (magic != BatchHeader.MAGIC_V2) {
+      throw new InvalidInputException("recordBatch.magic", magic,
+          "must be " + BatchHeader.MAGIC_V2 + " (record batch v2)");
+    }
+    int length = BatchHeader.batchLength(recordBatch, at);
+    if (BatchHeader.LOG_OVERHEAD + (long) length != size) {
+      throw new InvalidInputException("recordBatch.batchLength", length, "must make the batch exactly the " + size
+          + " bytes given (" + BatchHeader.LOG_OVERHEAD + " + batchLength)");
+    }
+    ByteBuffer covered = recordBatch.duplicate();
+    covered.limit(at + size).position(at + BatchHeader.ATTRIBUTES_OFFSET);
+    crc.reset();
+    crc.update(covered);
+    long stored = BatchHeader.storedCrc(recordBatch, at);
+    if (stored != crc.getValue()) {
+      throw new InvalidInputException("recordBatch.crc", String.format("0x%08x", stored),
+          String.format("does not match the CRC-32C 0x%08x of the batch: it was damaged on the way", crc.getValue()));
+    }
+    try {
+      reader.reset(recordBatch, at, false, "the produced batch", 0);
+    } catch (StorageException e) {
+      throw new InvalidInputException("recordBatch", size + " bytes", e.getMessage());
+    }
+    if (reader.isControlBatch() || reader.isTransactional()) {
+      throw new InvalidInputException("recordBatch.attributes", reader.attributes(),
+          "control and transactional batches cannot be produced");
+    }
+    recordsCount = reader.recordsCount();
+    AppendValidator.ensureEventCount("recordBatch.recordsCount", recordsCount);
+    producer = producerOf(reader);
+    opened = true;
+  }
+
+  private static ProducerInfo producerOf(RecordBatchReader reader) {
+    long producerId = reader.producerId();
+    if (producerId < BatchHeader.NO_PRODUCER_ID) {
+      throw new InvalidInputException("recordBatch.producerId", producerId, "must be -1 (none) or at least 0");
+    }
+    if (producerId == BatchHeader.NO_PRODUCER_ID) {
+      return ProducerInfo.NONE;
+    }
+    if (reader.producerEpoch() < 0) {
+      throw new InvalidInputException("recordBatch.producerEpoch", reader.producerEpoch(),
+          "must be at least 0 with producer id " + producerId);
+    }
+    if (reader.baseSequence() < 0) {
+      throw new InvalidInputException("recordBatch.baseSequence", reader.baseSequence(),
+          "must be at least 0 with producer id " + producerId);
+    }
+    return new ProducerInfo(producerId, reader.producerEpoch(), reader.baseSequence());
+  }
+
+  /** The producer fields of the opened batch ({@link ProducerInfo#NONE} without a producer id). */
+  ProducerInfo producer() {
+    return producer;
+  }
+
+  /** Records in the opened batch. */
+  int recordsCount() {
+    return recordsCount;
+  }
+
+  /**
+   * Re-encodes the opened batch to start at {@code baseOffset}, checking every record: dense offset
+   * deltas, a UTF-8 aggregate id as key that maps to {@code partition}, {@code cairn.id} (16 bytes) and
+   * {@code cairn.type}, no {@code cairn.v} or other reserved header, user header names, a value unless
+   * the topic is compacted. Versions come from {@code versions} for an aggregate's first record in the
+   * batch; {@link #runs()} and {@link #pending()} describe the result afterwards.
+   *
+   * @return the batch to append: a view of the builder, valid until its next reset
+   */
+  ByteBuffer encode(long baseOffset, int partitionLeaderEpoch, TopicConfig config, int partition,
+                    VersionLookup versions) {
+    if (!opened) {
+      throw new IllegalStateException("open a batch first");
+    }
+    opened = false;
+    pending.clear();
+    runs.clear();
+    builder.reset(baseOffset, partitionLeaderEpoch, config.compressionType(), producer.producerId(),
+        producer.producerEpoch(), producer.baseSequence(), reader.baseTimestamp());
+    int slot = PendingVersions.ABSENT;
+    for (int index = 0; nextRecord(index); index++) {
+      if (reader.offsetDelta() != index) {
+        throw new InvalidInputException("records[" + index + "].offsetDelta", reader.offsetDelta(),
+            "must be " + index + ": the records of a produced batch have offset deltas 0, 1, 2, ...");
+      }
+      int keyLength = ensureKey(index);
+      boolean sameAggregate = slot != PendingVersions.ABSENT && keyLength == previousKeyLength
+          && Arrays.equals(key, 0, keyLength, previousKey, 0, keyLength);
+      if (!sameAggregate) {
+        ensurePartition(index, keyLength, partition, config.partitions());
+      }
+      if (reader.valueLength() < 0) {
+        AppendValidator.ensureTombstoneAllowed("records[" + index + "].value", config);
+      }
+      findReservedHeaders(index);
+      long offset = baseOffset + index;
+      if (!sameAggregate) {
+        String aggregateId = new String(key, 0, keyLength, StandardCharsets.UTF_8);
+        slot = pending.find(aggregateId);
+        if (slot == PendingVersions.ABSENT) {
+          slot = pending.add(aggregateId, versions.currentVersion(aggregateId, key, keyLength));
+        }
+      }
+      long version = pending.next(slot, offset);
+      if (sameAggregate) {
+        runs.extendLast();
+      } else {
+        runs.start(StreamHash.hash64(key, 0, keyLength, StreamHash.SEED), version, offset);
+        swapKeys(keyLength);
+      }
+      writeRecord(version);
+    }
+    try {
+      reader.ensureValid();
+    } catch (StorageException e) {
+      throw new InvalidInputException("recordBatch", recordsCount + " records", e.getMessage());
+    }
+    if (reader.lastOffsetDelta() != recordsCount - 1) {
+      throw new InvalidInputException("recordBatch.lastOffsetDelta", reader.lastOffsetDelta(),
+          "must be " + (recordsCount - 1) + " for " + recordsCount + " records with offset deltas 0.."
+              + (recordsCount - 1));
+    }
+    return builder.build();
+  }
+
+  /**
+   * Finds {@code cairn.id} and {@code cairn.type} among the current record's headers (into
+   * {@link #eventIdHeader}, {@link #typeHeader}) and checks them and the other header names.
+   */
+  private void findReservedHeaders(int index) {
+    eventIdHeader = NO_HEADER;
+    typeHeader = NO_HEADER;
+    int headers = reader.headerCount();
+    for (int h = 0; h < headers; h++) {
+      if (EventHeaders.isEventIdHeader(reader, h) && eventIdHeader == NO_HEADER) {
+        eventIdHeader = h;
+      } else if (EventHeaders.isTypeHeader(reader, h) && typeHeader == NO_HEADER) {
+        typeHeader = h;
+      } else if (reader.headerKeyLength(h) == 0 || EventHeaders.isReservedHeader(reader, h)) {
+        throw new InvalidInputException("records[" + index + "].headers[" + h + "].key", reader.headerKey(h),
+            AppendValidator.HEADER_NAME_RULE + " (a produced record carries cairn.id and cairn.type once each; "
+                + "the store adds cairn.v)");
+      }
+    }
+    ensureEventId(index, eventIdHeader);
+    ensureType(index, typeHeader);
+  }
+
+  /** Writes the current record with {@code cairn.v} = {@code version} in front of its headers. */
+  private void writeRecord(long version) {
+    int headers = reader.headerCount();
+    builder.startRecordFrom(reader, reader.timestampMs(),
+        EventHeaders.RESERVED_HEADER_COUNT + headers - EventHeaders.PRODUCED_HEADER_COUNT);
+    EventHeaders.addVersionHeader(builder, version);
+    builder.addHeaderFrom(reader, eventIdHeader).addHeaderFrom(reader, typeHeader);
+    for (int h = 0; h < headers; h++) {
+      if (h != eventIdHeader && h != typeHeader) {
+        builder.addHeaderFrom(reader, h);
+      }
+    }
+    builder.endRecord();
+  }
+
+  private boolean nextRecord(int index) {
+    try {
+      return reader.next();
+    } catch (StorageException e) {
+      throw new InvalidInputException("records[" + index + "]", "undecodable", e.getMessage());
+    }
+  }
+
+  /**
+   * Checks the key (an aggregate id, UTF-8) and copies it into {@link #key}; returns its length. Field
+   * names are built only on a failure: this runs for every record.
+   */
+  private int ensureKey(int index) {
+    int keyLength = reader.keyLength();
+    if (keyLength < 0) {
+      throw new InvalidInputException(keyField(index), null, "must be the aggregate id; a produced record needs a key");
+    }
+    if (!AppendValidator.isAggregateIdLength(keyLength)) {
+      AppendValidator.ensureAggregateIdLength(keyField(index), keyLength, () -> reader.keyAsString().orElse(null));
+    }
+    if (!reader.keyIsUtf8()) {
+      throw new InvalidInputException(keyField(index), keyLength + " bytes",
+          "must be the aggregate id in well-formed UTF-8");
+    }
+    if (keyLength > key.length) {
+      key = new byte[Math.max(keyLength, 2 * key.length)];
+    }
+    reader.copyKey(key, 0);
+    return keyLength;
+  }
+
+  private static String keyField(int index) {
+    return "records[" + index + "].key";
+  }
+
+  private void ensurePartition(int index, int keyLength, int partition, int partitions) {
+    int owner = Partitioner.partitionFor(key, 0, keyLength, partitions);
+    if (owner != partition) {
+      throw new InvalidInputException(keyField(index), new String(key, 0, keyLength, StandardCharsets.UTF_8),
+          "maps to partition " + owner + " of " + partitions + " (Kafka's default partitioner), not to partition "
+              + partition + " the batch was produced to");
+    }
+  }
+
+  private void ensureEventId(int index, int header) {
+    if (header == NO_HEADER) {
+      throw new InvalidInputException(headerField(index, EventHeaders.EVENT_ID_KEY), null,
+          "is missing: every produced record carries its event id");
+    }
+    if (reader.headerValueLength(header) != EventHeaders.EVENT_ID_VALUE_LENGTH) {
+      throw new InvalidInputException(headerField(index, EventHeaders.EVENT_ID_KEY),
+          reader.headerValueLength(header) + " bytes",
+          "must be " + EventHeaders.EVENT_ID_VALUE_LENGTH + " bytes (a UUID)");
+    }
+  }
+
+  private void ensureType(int index, int header) {
+    if (header == NO_HEADER) {
+      throw new InvalidInputException(headerField(index, EventHeaders.TYPE_KEY), null,
+          "is missing: every produced record carries its event type");
+    }
+    int length = reader.headerValueLength(header);
+    if (!AppendValidator.isTypeLength(length)) {
+      AppendValidator.ensureTypeLength(headerField(index, EventHeaders.TYPE_KEY), Math.max(length, 0),
+          () -> reader.headerValueAsString(header).orElse(null));
+    }
+    if (!reader.headerValueIsUtf8(header)) {
+      throw new InvalidInputException(headerField(index, EventHeaders.TYPE_KEY), length + " bytes",
+          AppendValidator.TYPE_RULE + " (well-formed UTF-8)");
+    }
+  }
+
+  private static String headerField(int index, String header) {
+    return "records[" + index + "].headers." + header;
+  }
+
+  /** Keeps the key just used as the previous one (for the next record's same-aggregate check). */
+  private void swapKeys(int keyLength) {
+    byte[] previous = previousKey;
+    previousKey = key;
+    previousKeyLength = keyLength;
+    key = previous;
+  }
+
+  /** The runs of the batch last encoded, offsets absolute. */
+  StreamRuns runs() {
+    return runs;
+  }
+
+  /** The aggregates of the batch last encoded, with their new versions and last offsets. */
+  PendingVersions pending() {
+    return pending;
+  }
+
+  /** Frees the reader's decompression contexts (the builder belongs to the caller). */
+  @Override
+  public void close() {
+    reader.close();
+  }
+}
