@@ -1,0 +1,68 @@
+package io.cairn.client.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The size prefix of frames (docs/protocol.md, "Frames"): building whole frames and checking a received
+ * size. Stateless and thread-safe.
+ */
+public final class Frames {
+
+  /** Bytes of the {@code int32 size} prefix. */
+  public static final int SIZE_BYTES = Integer.BYTES;
+  /** Default largest request frame ({@code socket.request.max.bytes}): 16 MiB. */
+  public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  private static final int INITIAL_FRAME_BYTES = 128;
+
+  private Frames() {
+  }
+
+  /** A whole request frame: size, header, body. */
+  public static Buffer encodeRequest(RequestHeader header, RequestBody body) {
+    Buffer frame = startFrame();
+    ProtocolWriter out = new ProtocolWriter(frame);
+    header.encode(out);
+    body.encode(out);
+    return finishFrame(frame);
+  }
+
+  /** A whole response frame: size, header with {@code correlationId}, body. */
+  public static Buffer encodeResponse(int correlationId, ResponseBody body) {
+    Buffer frame = startFrame();
+    ProtocolWriter out = new ProtocolWriter(frame);
+    new ResponseHeader(correlationId).encode(out);
+    body.encode(out);
+    return finishFrame(frame);
+  }
+
+  /** A whole error frame. */
+  public static Buffer encodeError(ErrorFrame error) {
+    Buffer frame = startFrame();
+    error.encode(new ProtocolWriter(frame));
+    return finishFrame(frame);
+  }
+
+  /**
+   * Checks a received {@code size} prefix before any of the frame is buffered.
+   *
+   * @throws MalformedFrameException with {@link ErrorCode#FRAME_TOO_LARGE} above {@code maxFrameBytes},
+   *                                 {@link ErrorCode#MALFORMED_REQUEST} below 1
+   */
+  public static void ensureValidSize(int size, int maxFrameBytes) {
+    if (size < 1) {
+      throw new MalformedFrameException("frame size " + size + " must be at least 1");
+    }
+    if (size > maxFrameBytes) {
+      throw new MalformedFrameException(ErrorCode.FRAME_TOO_LARGE, "frame size " + size + " is larger than "
+          + maxFrameBytes + " bytes (socket.request.max.bytes)");
+    }
+  }
+
+  private static Buffer startFrame() {
+    return Buffer.buffer(INITIAL_FRAME_BYTES).appendInt(0);
+  }
+
+  private static Buffer finishFrame(Buffer frame) {
+    return frame.setInt(0, frame.length() - SIZE_BYTES);
+  }
+}

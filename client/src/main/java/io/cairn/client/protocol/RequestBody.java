@@ -1,0 +1,17 @@
+package io.cairn.client.protocol;
+
+/**
+ * The body of a request: one record per api key, each with {@code encode} and a static {@code decode}
+ * ({@link Requests#decode} dispatches by header). Records are immutable values; byte buffers they hold
+ * are views that MUST NOT be changed.
+ */
+public sealed interface RequestBody permits ApiVersions.Request, Metadata.Request, CreateTopics.Request,
+    DeleteTopics.Request, DescribeTopics.Request, Append.Request, Produce.Request, Fetch.Request,
+    ReadStream.Request, ListOffsets.Request, StreamVersion.Request, InitProducerId.Request {
+
+  /** Which request this is. */
+  ApiKey apiKey();
+
+  /** Appends the body, in the layout of docs/protocol.md. */
+  void encode(ProtocolWriter out);
+}
