@@ -21,6 +21,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -47,6 +49,7 @@ class HttpApiTest {
   @BeforeEach
   void startNode() throws Exception {
     node = await(CairnNode.start(new NodeOptions().setDataDir(dataDir).setHttpPort(NodeOptions.ANY_FREE_PORT)
+        .setPort(NodeOptions.ANY_FREE_PORT)
         .setHttpMaxBodyBytes(NodeOptions.MIN_HTTP_MAX_BODY_BYTES * 4)));
     clientVertx = Vertx.vertx();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost(NodeOptions.DEFAULT_HTTP_HOST)
@@ -378,6 +381,29 @@ class HttpApiTest {
     }
 
     @Test
+    void metricsShowTheFsyncLatencyOfEachPartitionOfADurableTopic() throws Exception {
+      // given: a durable topic (the default flush.mode) and an acknowledged append
+      createTopic(TOPIC, 2);
+      HttpResponse<Buffer> appended = post(streamEvents("acc-1"), appendBody("any", event("Opened")));
+      int partition = appended.bodyAsJsonObject().getInteger("partition");
+      Pattern flushCount = Pattern.compile("cairn_log_flush_seconds_count\\{partition=\"" + partition
+          + "\",topic=\"" + TOPIC + "\"} ([0-9.E]+)");
+
+      // when
+      awaitCondition(() -> flushCount.matcher(scrape()).find(), "the flush timer of partition " + partition);
+      String text = scrape();
+
+      // then
+      Matcher count = flushCount.matcher(text);
+      assertThat(count.find()).isTrue();
+      assertThat(Double.parseDouble(count.group(1))).as(text).isGreaterThanOrEqualTo(1);
+      assertThat(text).containsPattern("cairn_log_flush_seconds_sum\\{partition=\"" + partition + "\",topic=\""
+          + TOPIC + "\"} [0-9]");
+      assertThat(text).containsPattern("cairn_log_flush_seconds_max\\{partition=\"" + partition + "\",topic=\""
+          + TOPIC + "\"} [0-9]");
+    }
+
+    @Test
     void openApiDocumentParsesAndListsEveryEndpoint() throws Exception {
       HttpResponse<Buffer> response = get("/openapi.json");
 
@@ -404,7 +430,8 @@ class HttpApiTest {
 
     // then
     assertThat(dataDir.resolve(TOPIC + "-0").resolve("clean-shutdown")).exists();
-    node = await(CairnNode.start(new NodeOptions().setDataDir(dataDir).setHttpPort(NodeOptions.ANY_FREE_PORT)));
+    node = await(CairnNode.start(new NodeOptions().setDataDir(dataDir).setHttpPort(NodeOptions.ANY_FREE_PORT)
+        .setPort(NodeOptions.ANY_FREE_PORT)));
     client.close();
     client = WebClient.create(clientVertx, new WebClientOptions().setDefaultHost(NodeOptions.DEFAULT_HTTP_HOST)
         .setDefaultPort(node.httpPort()));

@@ -54,6 +54,50 @@ class NodeOptionsTest {
     assertThat(copy.shutdownGraceMs()).isEqualTo(5);
   }
 
+  @Test
+  void theBinaryProtocolDefaultsToLoopbackPort7070WithKafkasLimits() {
+    NodeOptions options = new NodeOptions();
+
+    assertThat(options.host()).isEqualTo("127.0.0.1");
+    assertThat(options.port()).isEqualTo(7070);
+    assertThat(options.socketRequestMaxBytes()).isEqualTo(16 * 1024 * 1024);
+    assertThat(options.maxInFlightRequestsPerConnection()).isEqualTo(100);
+    assertThat(options.connectionsMaxIdleMs()).isEqualTo(600_000);
+    assertThat(options.maxConnections()).isEqualTo(1000);
+    assertThat(options.numNetworkThreads()).isEqualTo(3);
+  }
+
+  @Test
+  void protocolSettingsByKafkaStyleNamesAreAppliedAndCopied() {
+    NodeOptions options = new NodeOptions().setAll(Map.of("host", "0.0.0.0", "port", "0",
+        "socket.request.max.bytes", "4096", "max.in.flight.requests.per.connection", "5",
+        "connections.max.idle.ms", "1000", "max.connections", "7", "num.network.threads", "2"));
+
+    NodeOptions copy = new NodeOptions(options);
+
+    assertThat(copy.host()).isEqualTo("0.0.0.0");
+    assertThat(copy.port()).isZero();
+    assertThat(copy.socketRequestMaxBytes()).isEqualTo(4096);
+    assertThat(copy.maxInFlightRequestsPerConnection()).isEqualTo(5);
+    assertThat(copy.connectionsMaxIdleMs()).isEqualTo(1000);
+    assertThat(copy.maxConnections()).isEqualTo(7);
+    assertThat(copy.numNetworkThreads()).isEqualTo(2);
+    assertThat(copy.toString()).isEqualTo(options.toString()).contains("max.connections=7");
+  }
+
+  @Test
+  void badProtocolSettingsAreRejectedNamingTheOption() {
+    assertRejected(() -> new NodeOptions().setPort(-1), "port");
+    assertRejected(() -> new NodeOptions().set("port", "65536"), "port");
+    assertRejected(() -> new NodeOptions().setHost(""), "host");
+    assertRejected(() -> new NodeOptions().setSocketRequestMaxBytes(100), "socket.request.max.bytes");
+    assertRejected(() -> new NodeOptions().setMaxInFlightRequestsPerConnection(0),
+        "max.in.flight.requests.per.connection");
+    assertRejected(() -> new NodeOptions().setConnectionsMaxIdleMs(0), "connections.max.idle.ms");
+    assertRejected(() -> new NodeOptions().setMaxConnections(0), "max.connections");
+    assertRejected(() -> new NodeOptions().set("num.network.threads", "0"), "num.network.threads");
+  }
+
   private static void assertRejected(Runnable action, String field) {
     assertThatThrownBy(action::run).isInstanceOfSatisfying(InvalidInputException.class,
         e -> assertThat(e.field()).isEqualTo(field));

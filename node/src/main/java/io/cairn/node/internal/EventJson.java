@@ -1,12 +1,9 @@
 package io.cairn.node.internal;
 
-import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.Header;
-import io.cairn.eventstore.PartitionDescription;
 import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.StreamSlice;
-import io.cairn.eventstore.TopicDescription;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -17,9 +14,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Maps the store's results to the HTTP API's JSON documents (see {@code docs/http-api.md}). A payload
- * whose {@value #CONTENT_TYPE_HEADER} header is {@value #JSON_CONTENT_TYPE} is given as parsed JSON
- * under {@code data}; any other payload as base64 under {@code dataBase64}; a tombstone as
+ * Maps the store's events, stream slices and partition reads to the HTTP API's JSON documents (see
+ * {@code docs/http-api.md}); append results, conflicts and topics are mapped by
+ * {@link io.cairn.node.json.CairnJson}, shared with the CLI. A payload whose
+ * {@value #CONTENT_TYPE_HEADER} header is {@value #JSON_CONTENT_TYPE} is given as parsed JSON under
+ * {@code data}; any other payload as base64 under {@code dataBase64}; a tombstone as
  * {@code "data": null}. Stateless and thread-safe.
  */
 public final class EventJson {
@@ -30,44 +29,6 @@ public final class EventJson {
   public static final String JSON_CONTENT_TYPE = "application/json";
 
   private EventJson() {
-  }
-
-  /** {@code {partition, firstOffset, lastOffset, firstVersion, newVersion, duplicate}}. */
-  public static JsonObject appended(AppendResult.Appended appended) {
-    return new JsonObject()
-        .put("partition", appended.partition())
-        .put("firstOffset", appended.firstOffset())
-        .put("lastOffset", appended.lastOffset())
-        .put("firstVersion", appended.firstVersion())
-        .put("newVersion", appended.newVersion())
-        .put("duplicate", appended.duplicate());
-  }
-
-  /** {@code {error: "version conflict", partition, expectedVersion, actualVersion}}. */
-  public static JsonObject conflict(AppendResult.VersionConflict conflict) {
-    return new JsonObject()
-        .put("error", "version conflict")
-        .put("partition", conflict.partition())
-        .put("expectedVersion", conflict.expected().toString())
-        .put("actualVersion", conflict.actualVersion());
-  }
-
-  /** {@code {name, config: {setting: value}, partitions: [...]}}. */
-  public static JsonObject topic(TopicDescription description) {
-    JsonObject config = new JsonObject();
-    description.config().toMap().forEach(config::put);
-    JsonArray partitions = new JsonArray();
-    for (PartitionDescription p : description.partitions()) {
-      partitions.add(new JsonObject()
-          .put("partition", p.partition())
-          .put("logStartOffset", p.logStartOffset())
-          .put("highWatermark", p.highWatermark())
-          .put("logEndOffset", p.logEndOffset())
-          .put("sizeBytes", p.sizeBytes())
-          .put("segments", p.segments())
-          .put("readOnly", p.readOnly()));
-    }
-    return new JsonObject().put("name", description.name()).put("config", config).put("partitions", partitions);
   }
 
   /** {@code {events, nextVersion, currentVersion, endOfStream}}. */

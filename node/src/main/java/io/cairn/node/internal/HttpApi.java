@@ -11,6 +11,8 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.TopicExistsException;
 import io.cairn.eventstore.UnknownTopicException;
+import io.cairn.node.json.CairnJson;
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -42,6 +44,13 @@ import org.slf4j.LoggerFactory;
  * unknown topic or partition 404, existing topic 409, version conflict 409 with the actual version,
  * oversized body 413, storage failure or closed store 503, anything else 500 (logged, no stack trace in
  * the answer). Handlers run on the HTTP server's event loop and never block.
+ *
+ * <p>Stopping: once the store no longer serves ({@code storeOpen} false), requests to the
+ * {@value #TOPICS_PREFIX} endpoints that arrive are answered 503 at once, before their body is read;
+ * requests already past that point are served to the end. Tails are backpressured: a tail whose client
+ * reads slower than events come pauses its subscription while the response's write queue is full, so
+ * a slow client holds at most one write queue of events (plus the subscription's one read-ahead) in
+ * the node.
  */
 public final class HttpApi {
 
@@ -54,6 +63,10 @@ public final class HttpApi {
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   /** Route label of requests that matched no endpoint. */
   public static final String UNMATCHED_ROUTE = "unmatched";
+  /** Path prefix of the endpoints that use the store; refused with 503 while the node stops. */
+  public static final String TOPICS_PREFIX = "/topics";
+  /** The error message of requests refused because the node is stopping. */
+  public static final String STOPPING = "the node is stopping";
 
   private static final String ROUTE_LABEL_KEY = "cairn.route";
   private static final String TOPIC = "topic";
@@ -129,10 +142,15 @@ public final class HttpApi {
 
   private void route(Router router, HttpMethod method, String path, boolean hasBody, Handler<RoutingContext> handler) {
     String label = method + " " + path;
+    boolean usesStore = path.startsWith(TOPICS_PREFIX);
     // Labelled on a route of its own: Vert.x Web requires the body handler to be a route's first handler.
     router.route(method, path).handler(ctx -> {
       ctx.put(ROUTE_LABEL_KEY, label);
-      ctx.next();
+      if (usesStore && !storeOpen.getAsBoolean()) {
+        error(ctx, UNAVAILABLE, STOPPING);
+      } else {
+        ctx.next();
+      }
     });
     var route = router.route(method, path);
     if (hasBody) {
@@ -182,11 +200,11 @@ public final class HttpApi {
   private void createTopic(RoutingContext ctx) {
     Requests.NewTopic topic = Requests.newTopic(Requests.jsonObject(ctx.body().buffer()));
     TopicConfig config = topic.config();
-    store.createTopic(topic.name(), config).onComplete(ar -> answer(ctx, ar.map(EventJson::topic), CREATED));
+    store.createTopic(topic.name(), config).onComplete(ar -> answer(ctx, ar.map(CairnJson::topic), CREATED));
   }
 
   private void describeTopic(RoutingContext ctx) {
-    store.describeTopic(ctx.pathParam(TOPIC)).onComplete(ar -> answer(ctx, ar.map(EventJson::topic), OK));
+    store.describeTopic(ctx.pathParam(TOPIC)).onComplete(ar -> answer(ctx, ar.map(CairnJson::topic), OK));
   }
 
   private void deleteTopic(RoutingContext ctx) {
@@ -211,10 +229,10 @@ public final class HttpApi {
       } else if (ar.result() instanceof AppendResult.Appended appended) {
         metrics.append(topic, appended.duplicate() ? NodeMetrics.OUTCOME_DUPLICATE : NodeMetrics.OUTCOME_APPENDED,
             request.events().size(), durationNanos);
-        json(ctx, OK, EventJson.appended(appended));
+        json(ctx, OK, CairnJson.appended(appended));
       } else if (ar.result() instanceof AppendResult.VersionConflict conflict) {
         metrics.append(topic, NodeMetrics.OUTCOME_CONFLICT, request.events().size(), durationNanos);
-        json(ctx, CONFLICT, EventJson.conflict(conflict));
+        json(ctx, CONFLICT, CairnJson.conflict(conflict));
       }
     });
   }
@@ -259,38 +277,24 @@ public final class HttpApi {
       return;
     }
     if (tailsClosed) {
-      error(ctx, UNAVAILABLE, "the node is stopping");
+      error(ctx, UNAVAILABLE, STOPPING);
+      return;
+    }
+    ReadStream<StoredEvent> events;
+    try {
+      events = store.subscribe(topic, partition, start);
+    } catch (RuntimeException e) {
+      // The topic went away since it was described: answer before the event stream's headers go out.
+      fail(ctx, e);
       return;
     }
     response.setChunked(true).putHeader("content-type", EVENT_STREAM).putHeader("cache-control", "no-cache");
+    Tail tail = new Tail(vertx.getOrCreateContext(), topic, partition, events, response);
+    // Registered before the headers go out, so a stop that follows them always finds it.
+    tails.add(tail);
     // A comment line sends the headers at once, so the client knows the tail is open.
     response.write(": tail " + topic + "-" + partition + "\n\n");
-    ReadStream<StoredEvent> events = store.subscribe(topic, partition, start);
-    Tail tail = new Tail(vertx.getOrCreateContext(), events, response);
-    tails.add(tail);
-    response.closeHandler(ignored -> tail.stop());
-    events.exceptionHandler(failure -> {
-      LOG.warn("tail of {}-{} failed: {}", topic, partition, failure.toString());
-      if (!response.ended() && !response.closed()) {
-        response.write("event: error\ndata: " + errorBody(failure).encode() + "\n\n");
-      }
-    });
-    events.endHandler(ignored -> {
-      tails.remove(tail);
-      if (!response.ended() && !response.closed()) {
-        response.end();
-      }
-    });
-    events.handler(event -> {
-      if (response.ended() || response.closed()) {
-        return;
-      }
-      response.write("id: " + event.offset() + "\ndata: " + EventJson.event(event).encode() + "\n\n");
-      if (response.writeQueueFull()) {
-        events.pause();
-        response.drainHandler(drained -> events.resume());
-      }
-    });
+    tail.start();
   }
 
   private static int partition(RoutingContext ctx) {
@@ -361,31 +365,91 @@ public final class HttpApi {
     }
   }
 
-  /** One open Server-Sent Events tail: its subscription, its response and the context they run on. */
+  /**
+   * One open Server-Sent Events tail: its subscription, its response and the context they run on.
+   * Every method but {@link #close()} runs on that context.
+   */
   private final class Tail {
     private final Context context;
+    private final String topic;
+    private final int partition;
     private final ReadStream<StoredEvent> events;
     private final HttpServerResponse response;
+    private final Counter sentEvents;
+    private boolean paused;
+    private boolean finished;
 
-    Tail(Context context, ReadStream<StoredEvent> events, HttpServerResponse response) {
+    Tail(Context context, String topic, int partition, ReadStream<StoredEvent> events, HttpServerResponse response) {
       this.context = context;
+      this.topic = topic;
+      this.partition = partition;
       this.events = events;
       this.response = response;
+      this.sentEvents = metrics.tailEvents(topic);
     }
 
-    /** Ends the subscription (its end handler ends the response). Call on the tail's context. */
+    void start() {
+      tails.add(this);
+      metrics.tailOpened();
+      response.closeHandler(ignored -> stop());
+      events.exceptionHandler(failure -> {
+        LOG.warn("tail of {}-{} failed: {}", topic, partition, failure.toString());
+        if (!response.ended() && !response.closed()) {
+          response.write("event: error\ndata: " + errorBody(failure).encode() + "\n\n");
+        }
+      });
+      events.endHandler(ignored -> finish());
+      events.handler(this::send);
+    }
+
+    private void send(StoredEvent event) {
+      if (response.ended() || response.closed()) {
+        return;
+      }
+      response.write("id: " + event.offset() + "\ndata: " + EventJson.event(event).encode() + "\n\n");
+      sentEvents.increment();
+      if (!paused && response.writeQueueFull()) {
+        paused = true;
+        metrics.tailPaused();
+        events.pause();
+        response.drainHandler(drained -> resume());
+      }
+    }
+
+    private void resume() {
+      if (paused && !finished) {
+        paused = false;
+        metrics.tailResumed();
+        events.resume();
+      }
+    }
+
+    /** Ends the subscription; the response is ended unless the client is gone. */
     void stop() {
-      tails.remove(this);
       events.handler(null);
+      finish();
+    }
+
+    private void finish() {
+      if (finished) {
+        return;
+      }
+      finished = true;
+      tails.remove(this);
+      if (paused) {
+        paused = false;
+        metrics.tailResumed();
+      }
+      metrics.tailClosed();
+      if (!response.ended() && !response.closed()) {
+        response.end();
+      }
     }
 
     /** Ends the tail from any thread. */
     Future<Void> close() {
       return Future.future(promise -> context.runOnContext(ignored -> {
         stop();
-        if (!response.ended() && !response.closed()) {
-          response.end();
-        }
         promise.complete();
       }));
     }

@@ -3,6 +3,7 @@ package io.cairn.node.internal;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.PartitionDescription;
 import io.cairn.eventstore.TopicDescription;
+import io.cairn.eventstore.spi.StoreObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -27,15 +28,23 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #HTTP_REQUESTS} timer by route, method and status;</li>
  *   <li>{@value #HTTP_REQUEST_ERRORS} counter by status class ({@code 4xx}, {@code 5xx});</li>
  *   <li>{@value #HTTP_CONNECTIONS} gauge of open HTTP connections;</li>
+ *   <li>{@value #PROTOCOL_CONNECTIONS} gauge of open binary-protocol connections, {@value #PROTOCOL_REQUESTS}
+ *       timer by {@code api}, {@value #PROTOCOL_REQUEST_ERRORS} counter by {@code api} and {@code code};</li>
  *   <li>{@value #APPENDS} timer around {@link EventStore#append} by topic and outcome
  *       ({@code appended}, {@code duplicate}, {@code conflict}, {@code error}), whose count is the
  *       append rate, and {@value #APPENDED_EVENTS} counter by topic;</li>
  *   <li>{@value #PARTITION_SIZE} and {@value #PARTITION_LOG_END_OFFSET} gauges by topic and
- *       partition, fed by {@link #refreshPartitions} (periodically and on every scrape).</li>
+ *       partition, fed by {@link #refreshPartitions} (periodically and on every scrape);</li>
+ *   <li>{@value #LOG_FLUSH} timer by topic and partition: each fsync of a partition's log, heard as
+ *       the store's {@link StoreObserver} (Prometheus {@code cairn_log_flush_seconds});</li>
+ *   <li>{@value #HTTP_TAILS} and {@value #HTTP_TAILS_PAUSED} gauges of open Server-Sent Events tails
+ *       and of those paused because their client reads slower than events come, and
+ *       {@value #HTTP_TAIL_EVENTS} counter by topic of events written to tails.</li>
  * </ul>
- * Thread-safe: meters are Micrometer's; the partition values are atomics in a concurrent map.
+ * Thread-safe: meters are Micrometer's; the partition values are atomics in concurrent maps. The
+ * observer methods return at once (one map lookup and a timer update), as {@link StoreObserver} requires.
  */
-public final class NodeMetrics {
+public final class NodeMetrics implements StoreObserver {
 
   public static final String HTTP_REQUESTS = "cairn.http.requests";
   public static final String HTTP_REQUEST_ERRORS = "cairn.http.request.errors";
@@ -44,6 +53,13 @@ public final class NodeMetrics {
   public static final String APPENDED_EVENTS = "cairn.appended.events";
   public static final String PARTITION_SIZE = "cairn.partition.size";
   public static final String PARTITION_LOG_END_OFFSET = "cairn.partition.log.end.offset";
+  public static final String LOG_FLUSH = "cairn.log.flush";
+  public static final String HTTP_TAILS = "cairn.http.tails";
+  public static final String HTTP_TAILS_PAUSED = "cairn.http.tails.paused";
+  public static final String HTTP_TAIL_EVENTS = "cairn.http.tail.events";
+  public static final String PROTOCOL_CONNECTIONS = "cairn.protocol.connections";
+  public static final String PROTOCOL_REQUESTS = "cairn.protocol.requests";
+  public static final String PROTOCOL_REQUEST_ERRORS = "cairn.protocol.request.errors";
 
   /** Outcomes of an append, the {@code outcome} tag of {@value #APPENDS}. */
   public static final String OUTCOME_APPENDED = "appended";
@@ -57,11 +73,87 @@ public final class NodeMetrics {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicInteger openConnections = new AtomicInteger();
   private final Map<PartitionKey, PartitionGauges> partitions = new ConcurrentHashMap<>();
+  private final Map<PartitionKey, Timer> flushTimers = new ConcurrentHashMap<>();
+  private final AtomicInteger openTails = new AtomicInteger();
+  private final AtomicInteger pausedTails = new AtomicInteger();
+  private final AtomicInteger openProtocolConnections = new AtomicInteger();
+  private final Map<String, Timer> protocolRequestTimers = new ConcurrentHashMap<>();
 
-  /** A registry with the connection gauge registered. */
+  /** A registry with the connection and tail gauges registered. */
   public NodeMetrics() {
     Gauge.builder(HTTP_CONNECTIONS, openConnections, AtomicInteger::get)
         .description("Open HTTP connections").register(registry);
+    Gauge.builder(HTTP_TAILS, openTails, AtomicInteger::get)
+        .description("Open Server-Sent Events tails").register(registry);
+    Gauge.builder(HTTP_TAILS_PAUSED, pausedTails, AtomicInteger::get)
+        .description("Tails paused until their client takes the events already sent").register(registry);
+    Gauge.builder(PROTOCOL_CONNECTIONS, openProtocolConnections, AtomicInteger::get)
+        .description("Open binary-protocol connections").register(registry);
+  }
+
+  /** Counts a binary-protocol connection opened; pair with {@link #protocolConnectionClosed()}. */
+  public void protocolConnectionOpened() {
+    openProtocolConnections.incrementAndGet();
+  }
+
+  /** Counts a binary-protocol connection closed. */
+  public void protocolConnectionClosed() {
+    openProtocolConnections.decrementAndGet();
+  }
+
+  /**
+   * Records one binary-protocol request of {@code api} (its name in docs/protocol.md, such as {@code Fetch}),
+   * from its frame's arrival to its answer being written.
+   */
+  public void protocolRequest(String api, long durationNanos) {
+    protocolRequestTimers.computeIfAbsent(api, name -> Timer.builder(PROTOCOL_REQUESTS)
+            .description("Binary-protocol requests by api, from arrival to answer").tag("api", name).register(registry))
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Counts a binary-protocol request answered with an error: {@code api} as in {@link #protocolRequest}, or
+   * {@code unknown} for a frame whose header could not be read; {@code code} the error code's name.
+   */
+  public void protocolRequestError(String api, String code) {
+    Counter.builder(PROTOCOL_REQUEST_ERRORS).description("Binary-protocol requests answered with an error")
+        .tags("api", api, "code", code).register(registry).increment();
+  }
+
+  /**
+   * Records one fsync of a partition's log (called by the store on a disk thread). The timer of a
+   * partition is made once and removed with the partition's gauges when its topic is deleted.
+   */
+  @Override
+  public void logFlushed(String topic, int partition, long durationNanos) {
+    flushTimers.computeIfAbsent(new PartitionKey(topic, partition), this::registerFlushTimer)
+        .record(durationNanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts a Server-Sent Events tail opened; pair with {@link #tailClosed()}. */
+  public void tailOpened() {
+    openTails.incrementAndGet();
+  }
+
+  /** Counts a tail closed. */
+  public void tailClosed() {
+    openTails.decrementAndGet();
+  }
+
+  /** Counts a tail paused by backpressure; pair with {@link #tailResumed()}. */
+  public void tailPaused() {
+    pausedTails.incrementAndGet();
+  }
+
+  /** Counts a paused tail resumed (or closed while paused). */
+  public void tailResumed() {
+    pausedTails.decrementAndGet();
+  }
+
+  /** The counter of events written to tails of {@code topic}; a tail looks it up once. */
+  public Counter tailEvents(String topic) {
+    return Counter.builder(HTTP_TAIL_EVENTS).description("Events written to Server-Sent Events tails")
+        .tag("topic", topic).register(registry);
   }
 
   /** Counts an HTTP connection opened; pair with {@link #connectionClosed()}. */
@@ -118,6 +210,10 @@ public final class NodeMetrics {
             return false;
           }
           partitions.get(key).remove(registry);
+          Timer flush = flushTimers.remove(key);
+          if (flush != null) {
+            registry.remove(flush);
+          }
           return true;
         });
         return Future.<Void>succeededFuture();
@@ -154,6 +250,11 @@ public final class NodeMetrics {
     Meter end = Gauge.builder(PARTITION_LOG_END_OFFSET, logEndOffset, AtomicLong::get).tags(tags)
         .description("Next offset to be assigned").strongReference(true).register(registry);
     return new PartitionGauges(sizeBytes, logEndOffset, size, end);
+  }
+
+  private Timer registerFlushTimer(PartitionKey key) {
+    return Timer.builder(LOG_FLUSH).description("fsync (fdatasync) of a partition's log")
+        .tags("topic", key.topic, "partition", Integer.toString(key.partition)).register(registry);
   }
 
   private record PartitionKey(String topic, int partition) {
