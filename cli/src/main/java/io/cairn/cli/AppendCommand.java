@@ -1,11 +1,12 @@
 package io.cairn.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.Header;
+import io.cairn.node.json.CairnJson;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +41,7 @@ public final class AppendCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Mixin
-  private DataDirOptions data;
+  private StoreTargetOptions target;
 
   @Mixin
   private TimeoutOption timeout;
@@ -90,7 +91,7 @@ public final class AppendCommand implements Callable<Integer> {
     EventData event = new EventData(eventId == null ? UUID.randomUUID() : eventId, type, payloadBytes(), headers);
     AppendRequest request = AppendRequest.of(topic, aggregateId, expectedVersion, List.of(event));
     AppendResult result;
-    try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+    try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
       result = session.await(session.store().append(request),
           "appending to " + aggregateId + " in topic " + topic);
     }
@@ -104,18 +105,16 @@ public final class AppendCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
-  /** The printed result of a stored (or recognised duplicate) append. */
-  static ObjectNode toJson(String topic, String aggregateId, UUID eventId, AppendResult.Appended appended) {
-    return Json.object()
+  /**
+   * The printed result of a stored (or recognised duplicate) append: where it went, then the fields
+   * of {@link CairnJson#appended} (the HTTP API's answer).
+   */
+  static JsonObject toJson(String topic, String aggregateId, UUID eventId, AppendResult.Appended appended) {
+    return new JsonObject()
         .put("topic", topic)
         .put("aggregateId", aggregateId)
         .put("eventId", eventId.toString())
-        .put("partition", appended.partition())
-        .put("firstOffset", appended.firstOffset())
-        .put("lastOffset", appended.lastOffset())
-        .put("firstVersion", appended.firstVersion())
-        .put("newVersion", appended.newVersion())
-        .put("duplicate", appended.duplicate());
+        .mergeIn(CairnJson.appended(appended));
   }
 
   private byte[] payloadBytes() {

@@ -25,20 +25,22 @@ import picocli.CommandLine.RunLast;
 
 /**
  * {@code cairn}, the command line of Cairn ({@code bin/cairn}). Each data command opens the local
- * store in {@code --data-dir} (or {@code $CAIRN_DATA_DIR}), does one thing, and closes the store and
- * Vert.x again. Results go to stdout, errors to stderr as one line; exit codes are those of
+ * store in {@code --data-dir} (or {@code $CAIRN_DATA_DIR}) or connects to the running node named by
+ * {@code --bootstrap}, does one thing, and closes the store (or connection) and Vert.x again. Results go to stdout, errors to stderr as one line; exit codes are those of
  * {@link ExitCodes}.
  *
  * <p>Build a configured command line with {@link #newCommandLine(Map)}; {@link #main} runs it on the
  * process's stdout/stderr (UTF-8) and exits with its code.
  */
 @Command(name = "cairn", versionProvider = CairnCli.VersionProvider.class,
-    description = "Cairn: an event store on a Kafka-style log. Commands work on a local data directory.",
+    description = {"Cairn: an event store on a Kafka-style log.",
+        "Data commands work on a local data directory (--data-dir) or a running node (--bootstrap)."},
     subcommands = {
         TopicsCommand.class,
         AppendCommand.class,
         ReadCommand.class,
         ReadStreamCommand.class,
+        TailCommand.class,
         DumpCommand.class,
         VerifyCommand.class,
         BenchCommand.class,

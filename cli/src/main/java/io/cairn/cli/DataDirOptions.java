@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code --data-dir}, falling back to the environment variable {@value #DATA_DIR_ENV}: the data
- * directory of every data command. Used as a picocli mixin.
+ * directory of the commands that work on files only ({@code verify}). Used as a picocli mixin. The
+ * commands that work through the {@code EventStore} API take {@link StoreTargetOptions} instead.
  */
 public final class DataDirOptions {
 
@@ -32,10 +33,27 @@ public final class DataDirOptions {
     if (dataDir != null) {
       return dataDir;
     }
-    Optional<String> fromEnv = Optional.ofNullable(CairnCli.environmentOf(mixee).get(DATA_DIR_ENV))
-        .filter(value -> !value.isBlank());
-    return fromEnv.map(Path::of).orElseThrow(() -> new ParameterException(mixee.commandLine(),
+    return fromEnvironment(mixee).orElseThrow(() -> new ParameterException(mixee.commandLine(),
         "Missing required option: '--data-dir=DIR' (or set " + DATA_DIR_ENV + ")"));
+  }
+
+  /** The data directory named by {@value #DATA_DIR_ENV} in the environment {@code spec}'s command sees. */
+  static Optional<Path> fromEnvironment(CommandSpec spec) {
+    return Optional.ofNullable(CairnCli.environmentOf(spec).get(DATA_DIR_ENV))
+        .filter(value -> !value.isBlank())
+        .map(Path::of);
+  }
+
+  /**
+   * {@code dir}, which MUST already exist: commands that only read or append never create an empty
+   * store by mistake. A missing directory is a {@link CommandFailedException}.
+   */
+  static Path ensureExists(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      throw new CommandFailedException("data directory " + dir + " does not exist or is not a directory"
+          + " (`cairn topics create` makes a new one)");
+    }
+    return dir;
   }
 
   /**
@@ -43,11 +61,6 @@ public final class DataDirOptions {
    * an empty store by mistake. A missing directory is a {@link CommandFailedException}.
    */
   public Path existingDataDir() {
-    Path dir = dataDir();
-    if (!Files.isDirectory(dir)) {
-      throw new CommandFailedException("data directory " + dir + " does not exist or is not a directory"
-          + " (`cairn topics create` makes a new one)");
-    }
-    return dir;
+    return ensureExists(dataDir());
   }
 }

@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.InvalidInputException;
+import io.cairn.node.json.CairnJson;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
@@ -12,11 +13,11 @@ import picocli.CommandLine.TypeConversionException;
 public final class ExpectedVersionConverter implements ITypeConverter<ExpectedVersion> {
 
   /** No version check. */
-  public static final String ANY = "any";
+  public static final String ANY = CairnJson.ANY;
   /** The stream must have no events. */
-  public static final String NO_STREAM = "no-stream";
+  public static final String NO_STREAM = CairnJson.NO_STREAM;
   /** The stream must have at least one event. */
-  public static final String EXISTS = "exists";
+  public static final String EXISTS = CairnJson.EXISTS;
 
   @Override
   public ExpectedVersion convert(String value) {
@@ -46,14 +47,7 @@ public final class ExpectedVersionConverter implements ITypeConverter<ExpectedVe
 
   /** The text form the converter accepts for {@code expected}, as printed in messages. */
   public static String format(ExpectedVersion expected) {
-    if (expected instanceof ExpectedVersion.Any) {
-      return ANY;
-    }
-    if (expected instanceof ExpectedVersion.StreamExists) {
-      return EXISTS;
-    }
-    long version = ((ExpectedVersion.Exact) expected).version();
-    return version == 0 ? NO_STREAM : Long.toString(version);
+    return CairnJson.expectedVersion(expected);
   }
 
   private static TypeConversionException invalid(String value) {

@@ -23,11 +23,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code cairn node}: runs a Cairn node (the HTTP API, health and metrics over the local store in
- * the data directory) until the process gets SIGTERM or SIGINT. Options come from flags, then from
- * a {@code --config} properties file with the same Kafka-style names as {@link NodeOptions}
- * ({@code data.dir}, {@code http.host}, {@code http.port}, ...), then from {@code $CAIRN_DATA_DIR}
- * for the data directory; flags win.
+ * {@code cairn node}: runs a Cairn node (the binary protocol, the HTTP API, health and metrics over the
+ * local store in the data directory) until the process gets SIGTERM or SIGINT. Options come from flags,
+ * then from a {@code --config} properties file with the same Kafka-style names as {@link NodeOptions}
+ * ({@code data.dir}, {@code port}, {@code http.port}, ...), then from {@code $CAIRN_DATA_DIR} for the
+ * data directory; flags win. Every option has a flag: its name with dashes ({@code --max-connections}).
  *
  * <p>The node logs one line when ready ({@value CairnNode#READY_PREFIX}...). On SIGTERM/SIGINT a
  * shutdown hook stops it cleanly (in-flight requests finish, the store is flushed and writes its
@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
  * or 1 if the stop failed or took too long.
  */
 @Command(name = "node",
-    description = "Run a Cairn node (HTTP API, /health, /metrics) on a data directory until SIGTERM/SIGINT.")
+    description = "Run a Cairn node (binary protocol, HTTP API, /health, /metrics) on a data directory until"
+        + " SIGTERM/SIGINT.")
 public final class NodeCommand implements Callable<Integer> {
 
   /** How long the shutdown hook waits for a clean stop before the process exits with a failure. */
@@ -52,6 +53,49 @@ public final class NodeCommand implements Callable<Integer> {
           + DataDirOptions.DATA_DIR_ENV + ").")
   private Path dataDir;
 
+  @Option(names = "--host", paramLabel = "HOST",
+      description = "Interface for the binary protocol (default: " + NodeOptions.DEFAULT_HOST + ").")
+  private String host;
+
+  @Option(names = "--port", paramLabel = "PORT",
+      description = "Port of the binary protocol, 0 = any free port (default: " + NodeOptions.DEFAULT_PORT + ").")
+  private Integer port;
+
+  @Option(names = "--socket-request-max-bytes", paramLabel = "BYTES",
+      description = "Largest binary-protocol request frame; larger ones close the connection (default: "
+          + NodeOptions.DEFAULT_SOCKET_REQUEST_MAX_BYTES + ").")
+  private Integer socketRequestMaxBytes;
+
+  @Option(names = "--max-in-flight-requests-per-connection", paramLabel = "N",
+      description = "Requests processed at once per connection before the node stops reading it (default: "
+          + NodeOptions.DEFAULT_MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION + ").")
+  private Integer maxInFlightRequestsPerConnection;
+
+  @Option(names = "--connections-max-idle-ms", paramLabel = "MS",
+      description = "Close binary-protocol connections idle this long (default: "
+          + NodeOptions.DEFAULT_CONNECTIONS_MAX_IDLE_MS + ").")
+  private Long connectionsMaxIdleMs;
+
+  @Option(names = "--max-connections", paramLabel = "N",
+      description = "Most binary-protocol connections open at once (default: " + NodeOptions.DEFAULT_MAX_CONNECTIONS
+          + ").")
+  private Integer maxConnections;
+
+  @Option(names = "--num-network-threads", paramLabel = "N",
+      description = "Event loops serving binary-protocol connections (default: "
+          + NodeOptions.DEFAULT_NUM_NETWORK_THREADS + ").")
+  private Integer numNetworkThreads;
+
+  @Option(names = "--metrics-refresh-interval-ms", paramLabel = "MS",
+      description = "How often per-partition gauges are refreshed (default: "
+          + NodeOptions.DEFAULT_METRICS_REFRESH_INTERVAL_MS + ").")
+  private Long metricsRefreshIntervalMs;
+
+  @Option(names = "--shutdown-grace-ms", paramLabel = "MS",
+      description = "How long a stop waits for in-flight requests (default: " + NodeOptions.DEFAULT_SHUTDOWN_GRACE_MS
+          + ").")
+  private Long shutdownGraceMs;
+
   @Option(names = "--http-host", paramLabel = "HOST",
       description = "Interface for the HTTP API (default: " + NodeOptions.DEFAULT_HTTP_HOST + ").")
   private String httpHost;
@@ -66,8 +110,10 @@ public final class NodeCommand implements Callable<Integer> {
   private Integer httpMaxBodyBytes;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file with node options by name (data.dir, http.host, http.port,"
-          + " http.max.body.bytes, metrics.refresh.interval.ms, shutdown.grace.ms); flags win.")
+      description = "Properties file with node options by name (data.dir, host, port, socket.request.max.bytes,"
+          + " max.in.flight.requests.per.connection, connections.max.idle.ms, max.connections,"
+          + " num.network.threads, http.host, http.port, http.max.body.bytes, metrics.refresh.interval.ms,"
+          + " shutdown.grace.ms); flags win.")
   private Path configFile;
 
   @Override
@@ -109,6 +155,33 @@ public final class NodeCommand implements Callable<Integer> {
     }
     if (httpMaxBodyBytes != null) {
       options.setHttpMaxBodyBytes(httpMaxBodyBytes);
+    }
+    if (host != null) {
+      options.setHost(host);
+    }
+    if (port != null) {
+      options.setPort(port);
+    }
+    if (socketRequestMaxBytes != null) {
+      options.setSocketRequestMaxBytes(socketRequestMaxBytes);
+    }
+    if (maxInFlightRequestsPerConnection != null) {
+      options.setMaxInFlightRequestsPerConnection(maxInFlightRequestsPerConnection);
+    }
+    if (connectionsMaxIdleMs != null) {
+      options.setConnectionsMaxIdleMs(connectionsMaxIdleMs);
+    }
+    if (maxConnections != null) {
+      options.setMaxConnections(maxConnections);
+    }
+    if (numNetworkThreads != null) {
+      options.setNumNetworkThreads(numNetworkThreads);
+    }
+    if (metricsRefreshIntervalMs != null) {
+      options.setMetricsRefreshIntervalMs(metricsRefreshIntervalMs);
+    }
+    if (shutdownGraceMs != null) {
+      options.setShutdownGraceMs(shutdownGraceMs);
     }
     return options.validate();
   }

@@ -28,7 +28,7 @@ public final class ReadCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Mixin
-  private DataDirOptions data;
+  private StoreTargetOptions target;
 
   @Mixin
   private TimeoutOption timeout;
@@ -66,7 +66,7 @@ public final class ReadCommand implements Callable<Integer> {
     EventPrinter printer = new EventPrinter(out, json);
     long printed = 0;
     long offset = fromOffsetInclusive;
-    try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+    try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
       while (printed < maxEvents) {
         ReadResult result = session.await(session.store().read(topic, partition, offset, maxBytes),
             "reading partition " + partition + " of topic " + topic + " at offset " + offset);

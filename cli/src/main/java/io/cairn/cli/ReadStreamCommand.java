@@ -26,7 +26,7 @@ public final class ReadStreamCommand implements Callable<Integer> {
   private CommandSpec spec;
 
   @Mixin
-  private DataDirOptions data;
+  private StoreTargetOptions target;
 
   @Mixin
   private TimeoutOption timeout;
@@ -61,7 +61,7 @@ public final class ReadStreamCommand implements Callable<Integer> {
     long printed = 0;
     long version = fromVersionInclusive;
     long currentVersion = 0;
-    try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+    try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
       while (remaining > 0) {
         int page = (int) Math.min(remaining, PAGE_EVENTS);
         StreamSlice slice = session.await(session.store().readStream(topic, aggregateId, version, page),

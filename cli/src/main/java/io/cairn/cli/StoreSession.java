@@ -1,21 +1,20 @@
 package io.cairn.cli;
 
 import io.cairn.eventstore.EventStore;
-import io.cairn.eventstore.EventStores;
-import io.cairn.eventstore.StoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One command's use of a local store: its own Vert.x instance and the store opened on the data
- * directory, awaited from the calling (non Vert.x) thread, then closed in reverse order.
+ * One command's use of an {@link EventStore}: its own Vert.x instance and the store of a
+ * {@link StoreTarget} (the local store in a data directory, or a running node through the network
+ * client), awaited from the calling (non Vert.x) thread, then closed in reverse order. Commands see
+ * only {@link #store()}, the same API whichever target it is.
  *
  * <p>Every wait is bounded by the session's timeout; a timeout becomes a
  * {@link CommandFailedException} that names the operation. A failed future rethrows its cause
@@ -28,29 +27,28 @@ final class StoreSession implements AutoCloseable {
 
   private final Vertx vertx;
   private final EventStore store;
-  private final Path dataDir;
+  private final StoreTarget target;
   private final long timeoutMs;
 
-  private StoreSession(Vertx vertx, EventStore store, Path dataDir, long timeoutMs) {
+  private StoreSession(Vertx vertx, EventStore store, StoreTarget target, long timeoutMs) {
     this.vertx = vertx;
     this.store = store;
-    this.dataDir = dataDir;
+    this.target = target;
     this.timeoutMs = timeoutMs;
   }
 
   /**
-   * Starts Vert.x and opens the store in {@code dataDir}. If opening fails, Vert.x is closed again
-   * before the failure is rethrown.
+   * Starts Vert.x and opens {@code target}'s store. If opening fails, Vert.x is closed again before
+   * the failure is rethrown.
    */
-  static StoreSession open(Path dataDir, long timeoutMs) {
+  static StoreSession open(StoreTarget target, long timeoutMs) {
     // A CLI run reads no classpath resources through Vert.x: no file cache directory to create.
     Vertx vertx = Vertx.vertx(new VertxOptions().setFileSystemOptions(
         new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
     try {
-      LOG.debug("opening the local store in {}", dataDir);
-      EventStore store = awaitOrFail(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)),
-          "opening the store in " + dataDir, timeoutMs);
-      return new StoreSession(vertx, store, dataDir, timeoutMs);
+      LOG.debug("opening {}", target.description());
+      EventStore store = awaitOrFail(target.open(vertx), "opening " + target.description(), timeoutMs);
+      return new StoreSession(vertx, store, target, timeoutMs);
     } catch (RuntimeException | Error e) {
       closeQuietly(vertx, timeoutMs);
       throw e;
@@ -60,6 +58,21 @@ final class StoreSession implements AutoCloseable {
   /** The open store. */
   EventStore store() {
     return store;
+  }
+
+  /** The session's Vert.x instance, for commands that follow the store on a context of their own. */
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** What the store is, for messages: "the store in DIR", "the node at HOST:PORT". */
+  String description() {
+    return target.description();
+  }
+
+  /** The bound on each wait, in ms. */
+  long timeoutMs() {
+    return timeoutMs;
   }
 
   /**
@@ -74,7 +87,7 @@ final class StoreSession implements AutoCloseable {
   @Override
   public void close() {
     try {
-      awaitOrFail(store.close(), "closing the store in " + dataDir, timeoutMs);
+      awaitOrFail(store.close(), "closing " + target.description(), timeoutMs);
     } finally {
       closeQuietly(vertx, timeoutMs);
     }

@@ -1,10 +1,11 @@
 package io.cairn.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.eventstore.PartitionDescription;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.TopicDescription;
+import io.cairn.node.json.CairnJson;
+import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code cairn topics create|list|describe|delete}: manage the topics of a local store. */
+/** {@code cairn topics create|list|describe|delete}: manage the topics of a local store or a running node. */
 @Command(name = "topics",
     description = "Create, list, describe and delete topics.",
     subcommands = {
@@ -42,7 +43,7 @@ public final class TopicsCommand {
     private CommandSpec spec;
 
     @Mixin
-    private DataDirOptions data;
+    private StoreTargetOptions target;
 
     @Mixin
     private TimeoutOption timeout;
@@ -64,7 +65,7 @@ public final class TopicsCommand {
     @Override
     public Integer call() {
       TopicConfig config = topicConfig();
-      try (StoreSession session = StoreSession.open(data.dataDir(), timeout.timeoutMs())) {
+      try (StoreSession session = StoreSession.open(target.target(timeout.timeoutMs()), timeout.timeoutMs())) {
         TopicDescription created = session.await(session.store().createTopic(name, config),
             "creating topic " + name);
         spec.commandLine().getOut().println("Created topic \"" + created.name() + "\" with "
@@ -109,7 +110,7 @@ public final class TopicsCommand {
     private CommandSpec spec;
 
     @Mixin
-    private DataDirOptions data;
+    private StoreTargetOptions target;
 
     @Mixin
     private TimeoutOption timeout;
@@ -123,7 +124,7 @@ public final class TopicsCommand {
     @Override
     public Integer call() {
       List<String> names;
-      try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+      try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
         names = session.await(session.store().listTopics(), "listing topics");
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -149,7 +150,7 @@ public final class TopicsCommand {
     private CommandSpec spec;
 
     @Mixin
-    private DataDirOptions data;
+    private StoreTargetOptions target;
 
     @Mixin
     private TimeoutOption timeout;
@@ -166,7 +167,7 @@ public final class TopicsCommand {
     @Override
     public Integer call() {
       TopicDescription description;
-      try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+      try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
         description = session.await(session.store().describeTopic(name), "describing topic " + name);
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -178,27 +179,9 @@ public final class TopicsCommand {
       return ExitCodes.OK;
     }
 
-    /**
-     * {@code {"name", "config": {setting: value as string}, "partitions": [{partition, logStartOffset,
-     * highWatermark, logEndOffset, sizeBytes, segments, readOnly}]}}.
-     */
-    static ObjectNode toJson(TopicDescription description) {
-      ObjectNode node = Json.object();
-      node.put("name", description.name());
-      ObjectNode config = node.putObject("config");
-      description.config().toMap().forEach(config::put);
-      ArrayNode partitions = node.putArray("partitions");
-      for (PartitionDescription p : description.partitions()) {
-        partitions.addObject()
-            .put("partition", p.partition())
-            .put("logStartOffset", p.logStartOffset())
-            .put("highWatermark", p.highWatermark())
-            .put("logEndOffset", p.logEndOffset())
-            .put("sizeBytes", p.sizeBytes())
-            .put("segments", p.segments())
-            .put("readOnly", p.readOnly());
-      }
-      return node;
+    /** The description as {@link CairnJson#topic} maps it (the HTTP API's document). */
+    static JsonObject toJson(TopicDescription description) {
+      return CairnJson.topic(description);
     }
 
     static void printText(TopicDescription description, PrintWriter out) {
@@ -222,7 +205,7 @@ public final class TopicsCommand {
     private CommandSpec spec;
 
     @Mixin
-    private DataDirOptions data;
+    private StoreTargetOptions target;
 
     @Mixin
     private TimeoutOption timeout;
@@ -235,7 +218,7 @@ public final class TopicsCommand {
 
     @Override
     public Integer call() {
-      try (StoreSession session = StoreSession.open(data.existingDataDir(), timeout.timeoutMs())) {
+      try (StoreSession session = StoreSession.open(target.existingTarget(timeout.timeoutMs()), timeout.timeoutMs())) {
         session.await(session.store().deleteTopic(name), "deleting topic " + name);
       }
       spec.commandLine().getOut().println("Deleted topic \"" + name + "\".");

@@ -32,8 +32,8 @@ class CommandLineUsageTest {
       Result result = cli.run("--help");
 
       assertThat(result.exitCode()).as(result.toString()).isZero();
-      assertThat(result.out()).contains("topics", "append", "read", "read-stream", "dump", "verify", "bench",
-          "Exit codes");
+      assertThat(result.out()).contains("topics", "append", "read", "read-stream", "tail", "dump", "verify", "bench",
+          "Exit codes", "--bootstrap");
     }
 
     @Test
@@ -56,6 +56,12 @@ class CommandLineUsageTest {
     void commandHelpWorksBeforeAndAfterTheCommand() {
       assertThat(cli.run("append", "--help").out()).contains("--expected-version", "--data-file");
       assertThat(cli.run("help", "read-stream").out()).contains("--from-version", "--max-count");
+    }
+
+    @Test
+    void tailHelpNamesTheStartPositionsAndBothTargets() {
+      assertThat(cli.run("tail", "--help").out())
+          .contains("earliest|latest|offset:N|time:ISO", "--count", "--partition", "--data-dir", "--bootstrap");
     }
 
     @Test
@@ -201,12 +207,52 @@ class CommandLineUsageTest {
     }
 
     @Test
+    void aBadTailStartPositionStatesTheForms() {
+      Result result = cli.runIn(missingDataDir(), "tail", "t", "--from", "yesterday");
+
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.err()).contains("--from", "'yesterday'", "earliest, latest, offset:N or time:ISO-INSTANT");
+      assertThat(missingDataDir()).doesNotExist();
+    }
+
+    @Test
+    void tailCountAndPartitionMustBeInRange() {
+      Result count = cli.runIn(missingDataDir(), "tail", "t", "--count", "0");
+      Result partition = cli.runIn(missingDataDir(), "tail", "t", "--partition", "-1");
+
+      assertThat(count.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(count.err()).contains("--count = 0: must be at least 1");
+      assertThat(partition.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(partition.err()).contains("--partition = -1: must be at least 0");
+    }
+
+    @Test
     void aNonPositiveTimeoutIsAUsageError() {
       Result result = cli.runIn(tmp, "topics", "list", "--timeout-ms", "0");
 
       assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
       assertThat(result.err()).contains("--timeout-ms = 0: must be at least 1");
     }
+  }
+
+  private static String[][] dataCommands() {
+    return new String[][] {
+        {"topics", "create", "t"},
+        {"topics", "list"},
+        {"topics", "describe", "t"},
+        {"topics", "delete", "t"},
+        {"append", "--topic", "t", "--aggregate", "a", "--type", "T", "--data", "{}"},
+        {"read", "--topic", "t", "--partition", "0"},
+        {"read-stream", "--topic", "t", "--aggregate", "a"},
+        {"tail", "t"},
+    };
+  }
+
+  private static String[] withBootstrap(String address, String... command) {
+    String[] args = java.util.Arrays.copyOf(command, command.length + 2);
+    args[command.length] = "--bootstrap";
+    args[command.length + 1] = address;
+    return args;
   }
 
   @Nested
@@ -247,6 +293,7 @@ class CommandLineUsageTest {
           {"append", "--topic", "t", "--aggregate", "a", "--type", "T", "--data", "{}"},
           {"read", "--topic", "t", "--partition", "0"},
           {"read-stream", "--topic", "t", "--aggregate", "a"},
+          {"tail", "t"},
       }) {
         Result result = cli.runIn(missingDataDir(), command);
 
@@ -254,6 +301,57 @@ class CommandLineUsageTest {
         assertThat(result.err()).as(String.join(" ", command)).contains("does not exist");
         assertThat(missingDataDir()).doesNotExist();
       }
+    }
+
+    @Test
+    void withoutDataDirBootstrapOrEnvironmentOneIsRequired() {
+      Result result = cli.run("tail", "t");
+
+      assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.err()).contains("--data-dir=DIR", "--bootstrap=HOST:PORT", "CAIRN_DATA_DIR");
+    }
+
+    @Test
+    void dataDirAndBootstrapAreMutuallyExclusiveOnEveryDataCommand() {
+      for (String[] command : dataCommands()) {
+        Result result = cli.runIn(missingDataDir(), withBootstrap("127.0.0.1:7070", command));
+
+        assertThat(result.exitCode()).as(String.join(" ", command)).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).as(String.join(" ", command))
+            .contains("--data-dir and --bootstrap are mutually exclusive");
+        assertThat(missingDataDir()).doesNotExist();
+      }
+    }
+
+    @Test
+    void bootstrapWinsOverTheEnvironmentsDataDirectory() {
+      Result result = CliRunner.withEnvironment(Map.of(DataDirOptions.DATA_DIR_ENV, missingDataDir().toString()))
+          .run("topics", "list", "--bootstrap", "no-port-here");
+
+      assertThat(result.exitCode()).as(result.toString()).isEqualTo(ExitCodes.USAGE);
+      assertThat(result.err()).contains("bootstrap.servers", "no-port-here").doesNotContain("mutually exclusive");
+      assertThat(missingDataDir()).doesNotExist();
+    }
+
+    @Test
+    void aMalformedBootstrapAddressIsAUsageErrorNamingTheSetting() {
+      for (String bad : new String[] {"localhost", "localhost:", "localhost:http", "localhost:70000", ""}) {
+        Result result = cli.run("read-stream", "--topic", "t", "--aggregate", "a", "--bootstrap", bad);
+
+        assertThat(result.exitCode()).as(bad + ": " + result).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).as(bad).startsWith("error: bootstrap.servers");
+      }
+    }
+
+    @Test
+    void commandsThatReadFilesTakeNoBootstrap() {
+      Result verify = cli.runIn(tmp, "verify", "--bootstrap", "127.0.0.1:7070");
+      Result dump = cli.run("dump", "x.log", "--bootstrap", "127.0.0.1:7070");
+
+      assertThat(verify.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(verify.err()).contains("Unknown option", "'--bootstrap'");
+      assertThat(dump.exitCode()).isEqualTo(ExitCodes.USAGE);
+      assertThat(dump.err()).contains("Unknown option", "'--bootstrap'");
     }
 
     @Test

@@ -68,7 +68,7 @@ class NodeProcessIT {
   void sigtermStopsTheNodeCleanlyAndKillNineLosesNoAcknowledgedWrite() throws Exception {
     // given: a node on a free port
     Path dataDir = tmp.resolve("data");
-    String base = startNode("--data-dir", dataDir.toString(), "--http-port", "0");
+    String base = startNode("--data-dir", dataDir.toString(), "--http-port", "0", "--port", "0");
 
     // when
     HttpResponse<String> created = send(base, "POST", "/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":1}");
@@ -95,7 +95,7 @@ class NodeProcessIT {
 
     // given: a restart from a config file, more acknowledged writes
     Path config = tmp.resolve("node.properties");
-    Files.writeString(config, "data.dir=" + dataDir + "\nhttp.port=0\n", StandardCharsets.UTF_8);
+    Files.writeString(config, "data.dir=" + dataDir + "\nhttp.port=0\nport=0\n", StandardCharsets.UTF_8);
     base = startNode("--config", config.toString());
     for (int version = 1; version <= 5; version++) {
       HttpResponse<String> more = send(base, "POST", "/topics/" + TOPIC + "/streams/acc-1/events",
@@ -106,7 +106,7 @@ class NodeProcessIT {
     // when: kill -9
     process.destroyForcibly();
     assertThat(process.waitFor(PROCESS_TIMEOUT_MS, TimeUnit.MILLISECONDS)).isTrue();
-    base = startNode("--data-dir", dataDir.toString(), "--http-port", "0");
+    base = startNode("--data-dir", dataDir.toString(), "--http-port", "0", "--port", "0");
 
     // then: every acknowledged write is there
     JsonNode recovered = Json.MAPPER.readTree(send(base, "GET", "/topics/" + TOPIC + "/streams/acc-1", null).body());
@@ -121,7 +121,7 @@ class NodeProcessIT {
   @Test
   void aMissingDataDirectoryIsAUsageError() throws Exception {
     // when
-    ProcessBuilder builder = launcher("node", "--http-port", "0");
+    ProcessBuilder builder = launcher("node", "--http-port", "0", "--port", "0");
     builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
     process = builder.start();
 
