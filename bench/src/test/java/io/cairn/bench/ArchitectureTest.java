@@ -14,7 +14,8 @@ import com.tngtech.archunit.lang.ArchRule;
 
 /**
  * The bench module's structure: only the JMH micro-benchmarks reach into the store's internals (they
- * measure its hot paths), no package cycles, and the coding rules of CONVENTIONS.md for the harness.
+ * measure its hot paths), nodes run as processes and the client is used through its public API, no
+ * package cycles, and the coding rules of CONVENTIONS.md for the harness.
  * JMH's generated classes are left out: they are JMH's code, not ours.
  */
 @AnalyzeClasses(packages = "io.cairn.bench", importOptions = ArchitectureTest.HandWrittenMainClasses.class)
@@ -32,6 +33,15 @@ class ArchitectureTest {
   static final ArchRule onlyJmhBenchmarksUseStoreInternals = noClasses()
       .that().resideOutsideOfPackage("io.cairn.bench.jmh..")
       .should().dependOnClassesThat().resideInAPackage("io.cairn.eventstore.internal..");
+
+  @ArchTest
+  static final ArchRule nodesAreRunAsProcessesNotInProcess = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("io.cairn.node..")
+      .because("the network benchmarks measure a node in its own process, as deployed");
+
+  @ArchTest
+  static final ArchRule theClientIsUsedThroughItsPublicApi = noClasses()
+      .should().dependOnClassesThat().resideInAPackage("io.cairn.client.internal..");
 
   @ArchTest
   static final ArchRule harnessDoesNotDependOnTheCommandLine = noClasses()

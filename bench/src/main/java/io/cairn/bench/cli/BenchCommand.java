@@ -18,6 +18,7 @@ import picocli.CommandLine.Spec;
         ReadStreamCommand.class,
         RecoveryCommand.class,
         PeersCommand.class,
+        ProduceCommand.class,
         VerifyAcksCommand.class,
         JmhCommand.class,
         RecoveryChildCommand.class
@@ -31,6 +32,6 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(spec.commandLine(), "missing subcommand: append, read-stream, recovery, peers, "
-        + "verify-acks or jmh");
+        + "produce, verify-acks or jmh");
   }
 }

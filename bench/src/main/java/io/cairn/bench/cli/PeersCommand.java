@@ -3,46 +3,83 @@ package io.cairn.bench.cli;
 import io.cairn.bench.AckLog;
 import io.cairn.bench.AppendWorkload;
 import io.cairn.bench.Awaits;
+import io.cairn.bench.CairnNetworkPeer;
 import io.cairn.bench.CairnStore;
 import io.cairn.bench.JsonLine;
 import io.cairn.bench.KafkaBroker;
+import io.cairn.bench.KafkaNetworkPeer;
 import io.cairn.bench.KafkaProducerPeer;
 import io.cairn.bench.KeyDistribution;
+import io.cairn.bench.NetworkComparison;
+import io.cairn.bench.NetworkPeer;
+import io.cairn.bench.NodeProcess;
 import io.cairn.bench.PostgresPeer;
 import io.cairn.bench.ProcessSupervisor;
 import io.cairn.bench.RunFigures;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.InvalidInputException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code bench peers}: Cairn next to its peers in one run, one after another on the same machine.
- * (1) Durable optimistic-concurrency appends: Cairn durable appends with exact expected versions vs
- * single-event transactions on a PostgreSQL events table ({@link PostgresPeer}). (2) Page-cache
- * appends of small events, batched: Cairn page-cache vs Kafka's own producer against a real Kafka
- * broker ({@link KafkaBroker}, {@link KafkaProducerPeer}). Prints one JSON line with both sides of
- * both workloads and the Cairn/peer ratios of events per second. Progress goes to stderr.
+ * {@code bench peers}: Cairn next to its peers in one run, one after another on the same machine, in up to
+ * three sections ({@code --sections}). (1) {@code occ}, durable optimistic-concurrency appends: Cairn
+ * durable appends with exact expected versions vs single-event transactions on a PostgreSQL events table
+ * ({@link PostgresPeer}). (2) {@code page-cache}, page-cache appends of small events, batched: the local
+ * Cairn store vs Kafka's own producer against a real Kafka broker ({@link KafkaBroker},
+ * {@link KafkaProducerPeer}). (3) {@code network}: a Cairn node process driven by Cairn's network producer
+ * and consumer vs the Kafka broker driven by Kafka's producer and consumer, peak producer throughput and
+ * end-to-end latency at half the peak ({@link NetworkComparison}). Prints one JSON line with the sides of
+ * every section run and the Cairn/peer ratios. Progress goes to stderr. Every child process is stopped
+ * at the end of its section, also when the run fails ({@link ProcessSupervisor}).
  */
 @Command(name = "peers", mixinStandardHelpOptions = true,
     description = {"Runs Cairn and its peers side by side: durable OCC appends vs PostgreSQL, page-cache batched "
-        + "appends vs a real Kafka broker. Prints one JSON line with both sides and the Cairn/peer ratios."})
+        + "appends vs a real Kafka broker, and over the network a Cairn node vs the Kafka broker (producer "
+        + "throughput, end-to-end latency at half the peak). Prints one JSON line with every side and the "
+        + "Cairn/peer ratios."})
 public final class PeersCommand implements Callable<Integer> {
 
   /** The sides that can be run. */
   enum Side { CAIRN, POSTGRES, KAFKA }
+
+  /** The sections that can be run. */
+  enum Section {
+    OCC("occ"), PAGE_CACHE("page-cache"), NETWORK("network");
+
+    private final String optionName;
+
+    Section(String optionName) {
+      this.optionName = optionName;
+    }
+
+    static Optional<Section> forName(String name) {
+      return Arrays.stream(values()).filter(s -> s.optionName.equalsIgnoreCase(name.trim())).findFirst();
+    }
+  }
+
+  /** What the network section's acknowledgements promise, printed with its figures. */
+  static final String NETWORK_DURABILITY = "cairn: page-cache topic (flush.mode=page-cache, acknowledged once in "
+      + "the page cache, no fsync); kafka: acks=1, broker defaults (no fsync per message); neither survives a "
+      + "power loss, both survive a process crash";
 
   static final String OCC_TOPIC = "bench-occ";
   static final String PAGE_CACHE_TOPIC = "bench-page-cache";
@@ -57,8 +94,16 @@ public final class PeersCommand implements Callable<Integer> {
   CommandSpec spec;
 
   @Option(names = "--sides", split = ",", defaultValue = "cairn,postgres,kafka",
-      description = "Which sides to run, comma-separated: cairn, postgres, kafka. Default: ${DEFAULT-VALUE}.")
+      description = "Which sides to run, comma-separated: cairn, postgres, kafka; the network section runs them in "
+          + "this order. Default: ${DEFAULT-VALUE}.")
   List<String> sides;
+
+  @Option(names = "--sections", split = ",", defaultValue = "occ,page-cache,network",
+      description = "Which sections to run, comma-separated: occ, page-cache, network. Default: ${DEFAULT-VALUE}.")
+  List<String> sections;
+
+  @Mixin
+  NetworkOptions network;
 
   @Option(names = "--duration-s", defaultValue = "10", description = "Measured seconds of each OCC side. Default: ${DEFAULT-VALUE}.")
   long durationS;
@@ -141,12 +186,29 @@ public final class PeersCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Set<Side> run = sides();
+    Set<Section> sectionsToRun = sections();
     AppendWorkload.Params occParams = occParams();
     AppendWorkload.Params pageCacheParams = pageCacheParams();
+    NetworkComparison.Params networkParams = network.params(spec, seed);
     PrintWriter progress = spec.commandLine().getErr();
     JsonLine line = BenchEnvironment.start("peers");
     putParams(line);
+    if (sectionsToRun.contains(Section.OCC) || sectionsToRun.contains(Section.PAGE_CACHE)) {
+      runLocalSections(run, sectionsToRun, occParams, pageCacheParams, progress, line);
+    }
+    if (sectionsToRun.contains(Section.NETWORK)) {
+      line.put("network", runNetwork(run, networkParams, progress));
+    }
+    spec.commandLine().getOut().println(line.toLine());
+    spec.commandLine().getOut().flush();
+    return 0;
+  }
 
+  private void runLocalSections(Set<Side> run, Set<Section> sectionsToRun, AppendWorkload.Params occParams,
+                                AppendWorkload.Params pageCacheParams, PrintWriter progress, JsonLine line)
+      throws Exception {
+    boolean runOcc = sectionsToRun.contains(Section.OCC);
+    boolean runPageCache = sectionsToRun.contains(Section.PAGE_CACHE);
     JsonLine occ = new JsonLine();
     JsonLine pageCache = new JsonLine();
     double cairnOcc = Double.NaN;
@@ -155,30 +217,33 @@ public final class PeersCommand implements Callable<Integer> {
       try (DataDir dir = DataDir.of(dataDir, "cairn-bench-peers-")) {
         Path store = Files.createDirectories(dir.path().resolve("store"));
         try (CairnStore cairn = CairnStore.open(store)) {
-          progress.println("[peers] Cairn durable OCC: " + occStreams + " streams, " + occEventBytes + " B, "
-              + warmupS + " s warm-up + " + durationS + " s");
-          progress.flush();
-          cairn.ensureTopic(OCC_TOPIC, AppendWorkload.topicConfig(FlushMode.DURABLE, occPartitions, occEventBytes, 1));
-          AppendWorkload.Outcome outcome = Awaits.await(AppendWorkload.run(cairn.vertx(), cairn.store(), occParams, AckLog.disabled()),
-              AppendCommand.plannedTime(occParams), "Cairn durable OCC");
-          RunFigures figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
-          occ.put("cairn", figures.putInto(new JsonLine()).put("conflicts", outcome.conflicts()));
-          cairnOcc = figures.eventsPerSec();
-
-          progress.println("[peers] Cairn page-cache: " + pcEventsPerAppend + " events/append x " + pcStreams
-              + " streams, " + pcEventBytes + " B, " + warmupS + " s warm-up + " + pcEvents + " events");
-          progress.flush();
-          cairn.ensureTopic(PAGE_CACHE_TOPIC, AppendWorkload.topicConfig(FlushMode.PAGE_CACHE, pcPartitions,
-              pcEventBytes, pcEventsPerAppend));
-          outcome = Awaits.await(AppendWorkload.run(cairn.vertx(), cairn.store(), pageCacheParams, AckLog.disabled()),
-              AppendCommand.plannedTime(pageCacheParams), "Cairn page-cache appends");
-          figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
-          pageCache.put("cairn", figures.putInto(new JsonLine()).put("conflicts", outcome.conflicts()));
-          cairnPageCache = figures.eventsPerSec();
+          if (runOcc) {
+            progress.println("[peers] Cairn durable OCC: " + occStreams + " streams, " + occEventBytes + " B, "
+                + warmupS + " s warm-up + " + durationS + " s");
+            progress.flush();
+            cairn.ensureTopic(OCC_TOPIC, AppendWorkload.topicConfig(FlushMode.DURABLE, occPartitions, occEventBytes, 1));
+            AppendWorkload.Outcome outcome = Awaits.await(AppendWorkload.run(cairn.vertx(), cairn.store(), occParams,
+                AckLog.disabled()), AppendCommand.plannedTime(occParams), "Cairn durable OCC");
+            RunFigures figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
+            occ.put("cairn", figures.putInto(new JsonLine()).put("conflicts", outcome.conflicts()));
+            cairnOcc = figures.eventsPerSec();
+          }
+          if (runPageCache) {
+            progress.println("[peers] Cairn page-cache: " + pcEventsPerAppend + " events/append x " + pcStreams
+                + " streams, " + pcEventBytes + " B, " + warmupS + " s warm-up + " + pcEvents + " events");
+            progress.flush();
+            cairn.ensureTopic(PAGE_CACHE_TOPIC, AppendWorkload.topicConfig(FlushMode.PAGE_CACHE, pcPartitions,
+                pcEventBytes, pcEventsPerAppend));
+            AppendWorkload.Outcome outcome = Awaits.await(AppendWorkload.run(cairn.vertx(), cairn.store(),
+                pageCacheParams, AckLog.disabled()), AppendCommand.plannedTime(pageCacheParams), "Cairn page-cache appends");
+            RunFigures figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
+            pageCache.put("cairn", figures.putInto(new JsonLine()).put("conflicts", outcome.conflicts()));
+            cairnPageCache = figures.eventsPerSec();
+          }
         }
       }
     }
-    if (run.contains(Side.POSTGRES)) {
+    if (runOcc && run.contains(Side.POSTGRES)) {
       progress.println("[peers] PostgreSQL OCC (" + pgMode.optionName() + "): " + occStreams + " clients on "
           + pgHost + ":" + pgPort + ", " + warmupS + " s warm-up + " + durationS + " s");
       progress.flush();
@@ -196,10 +261,8 @@ public final class PeersCommand implements Callable<Integer> {
       occ.put("ratio_events_per_sec", cairnOcc / figures.eventsPerSec());
     }
     occ.put("target_ratio", OCC_TARGET_RATIO).put("floor_ratio", OCC_FLOOR_RATIO);
-    if (run.contains(Side.KAFKA)) {
-      KafkaBroker.Options defaults = KafkaBroker.Options.defaults();
-      KafkaBroker.Options options = new KafkaBroker.Options(
-          kafkaCacheDir == null ? defaults.cacheDir() : kafkaCacheDir, kafkaHeap, false);
+    if (runPageCache && run.contains(Side.KAFKA)) {
+      KafkaBroker.Options options = kafkaOptions();
       progress.println("[peers] starting Kafka " + KafkaBroker.KAFKA_VERSION + " broker (classpath cache "
           + options.cacheDir() + ")");
       progress.flush();
@@ -218,10 +281,79 @@ public final class PeersCommand implements Callable<Integer> {
       }
     }
     pageCache.put("target_ratio", PAGE_CACHE_TARGET_RATIO).put("moonshot_ratio", PAGE_CACHE_MOONSHOT_RATIO);
-    line.put("occ", occ).put("page_cache", pageCache);
-    spec.commandLine().getOut().println(line.toLine());
-    spec.commandLine().getOut().flush();
-    return 0;
+    if (runOcc) {
+      line.put("occ", occ);
+    }
+    if (runPageCache) {
+      line.put("page_cache", pageCache);
+    }
+  }
+
+  /**
+   * The network section: a Cairn node process and a Kafka broker, both running for the whole section,
+   * driven over loopback by their own clients from this JVM ({@link NetworkComparison}).
+   */
+  private JsonLine runNetwork(Set<Side> run, NetworkComparison.Params params, PrintWriter progress) throws Exception {
+    List<NetworkPeer> peers = new ArrayList<>();
+    try (ProcessSupervisor supervisor = new ProcessSupervisor();
+         NodeProcess node = run.contains(Side.CAIRN) ? startNode(supervisor, progress) : null;
+         KafkaBroker broker = run.contains(Side.KAFKA) ? startBroker(supervisor, progress) : null) {
+      try {
+        // each phase runs the sides in the order --sides names them
+        for (Side side : sideOrder()) {
+          if (side == Side.CAIRN && node != null) {
+            peers.add(CairnNetworkPeer.connect(node.bootstrap(), node.pid(), seed));
+          } else if (side == Side.KAFKA && broker != null) {
+            peers.add(new KafkaNetworkPeer(broker.bootstrapServers()));
+          }
+        }
+        return NetworkComparison.run(peers, params, progress).put("durability", NETWORK_DURABILITY);
+      } finally {
+        peers.forEach(NetworkPeer::close);
+      }
+    }
+  }
+
+  private NodeProcess startNode(ProcessSupervisor supervisor, PrintWriter progress) throws IOException {
+    progress.println("[peers] network: starting a Cairn node process (bin/cairn node, " + network.nodeHeap + ")");
+    progress.flush();
+    return NodeProcess.start(NodeProcess.Launch.cairnCli(network.nodeHeap), supervisor, false);
+  }
+
+  private KafkaBroker startBroker(ProcessSupervisor supervisor, PrintWriter progress) throws IOException {
+    KafkaBroker.Options options = kafkaOptions();
+    progress.println("[peers] network: starting Kafka " + KafkaBroker.KAFKA_VERSION + " broker (classpath cache "
+        + options.cacheDir() + ")");
+    progress.flush();
+    return KafkaBroker.start(options, supervisor);
+  }
+
+  private KafkaBroker.Options kafkaOptions() {
+    KafkaBroker.Options defaults = KafkaBroker.Options.defaults();
+    return new KafkaBroker.Options(kafkaCacheDir == null ? defaults.cacheDir() : kafkaCacheDir, kafkaHeap, false);
+  }
+
+  Set<Section> sections() {
+    Set<Section> set = EnumSet.noneOf(Section.class);
+    for (String section : sections) {
+      set.add(Section.forName(section).orElseThrow(() -> new ParameterException(spec.commandLine(),
+          "--sections: '" + section + "' is not a section; use occ, page-cache, network")));
+    }
+    return set;
+  }
+
+  /** The sides in the order {@code --sides} names them, each once. */
+  List<Side> sideOrder() {
+    return sides().stream().sorted(Comparator.comparingInt(this::indexInSidesOption)).toList();
+  }
+
+  private int indexInSidesOption(Side side) {
+    for (int i = 0; i < sides.size(); i++) {
+      if (sides.get(i).trim().equalsIgnoreCase(side.name())) {
+        return i;
+      }
+    }
+    return sides.size();
   }
 
   Set<Side> sides() {
@@ -257,6 +389,7 @@ public final class PeersCommand implements Callable<Integer> {
 
   private void putParams(JsonLine line) {
     line.put("sides", String.join(",", sides))
+        .put("sections", String.join(",", sections))
         .put("duration_s", durationS)
         .put("warmup_s", warmupS)
         .put("occ_streams", occStreams)
@@ -278,5 +411,6 @@ public final class PeersCommand implements Callable<Integer> {
         .put("kafka_linger_ms", kafkaLingerMs)
         .put("kafka_heap", kafkaHeap)
         .put("seed", seed);
+    network.putInto(line);
   }
 }

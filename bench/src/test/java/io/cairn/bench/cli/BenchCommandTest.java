@@ -60,6 +60,45 @@ class BenchCommandTest {
   }
 
   @Test
+  void peersRunsTheSidesInTheOrderGiven() {
+    // given
+    CommandLine commandLine = BenchMain.newCommandLine();
+    commandLine.parseArgs("peers", "--sides", "kafka, cairn");
+
+    // when
+    PeersCommand peers = commandLine.getSubcommands().get("peers").getCommand();
+
+    // then
+    assertThat(peers.sideOrder()).containsExactly(PeersCommand.Side.KAFKA, PeersCommand.Side.CAIRN);
+  }
+
+  @Test
+  void peersRejectsAnUnknownSection() {
+    assertThat(run("peers", "--sections", "network,replication")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("'replication' is not a section");
+  }
+
+  @Test
+  void peersRejectsANetworkRecordTooSmallForASendStamp() {
+    assertThat(run("peers", "--sections", "network", "--net-record-bytes", "20")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--net-record-bytes = 20");
+  }
+
+  @Test
+  void produceNeedsTheNodesAddress() {
+    assertThat(run("produce", "--records", "10")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--bootstrap");
+  }
+
+  @Test
+  void produceRejectsBadProducerSettingsBeforeConnecting() {
+    assertThat(run("produce", "--bootstrap", "127.0.0.1:1", "--acks", "2")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--acks = \"2\"");
+    assertThat(run("produce", "--bootstrap", "127.0.0.1:1", "--records", "0")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--records = 0");
+  }
+
+  @Test
   void readStreamRejectsFewerEventsThanTheTarget() {
     assertThat(run("read-stream", "--events", "50", "--target-events", "100")).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("--events = 50");
@@ -84,7 +123,7 @@ class BenchCommandTest {
 
     // then
     assertThat(exitCode).isEqualTo(CommandLine.ExitCode.OK);
-    assertThat(out.toString()).contains("append", "read-stream", "recovery", "peers", "verify-acks", "jmh")
+    assertThat(out.toString()).contains("append", "read-stream", "recovery", "peers", "produce", "verify-acks", "jmh")
         .doesNotContain("recovery-child");
   }
 

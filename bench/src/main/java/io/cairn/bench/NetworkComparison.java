@@ -1,0 +1,217 @@
+package io.cairn.bench;
+
+import io.cairn.eventstore.InvalidInputException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The network comparison of {@code bench peers}: the same producer workload and the same end-to-end
+ * workload against every {@link NetworkPeer}, one peer after another, in one run.
+ *
+ * <ol>
+ *   <li>Peak producer throughput: per peer, a topic {@value #THROUGHPUT_TOPIC}, {@code warmupRecords}
+ *       uncounted then {@code records} measured records, unthrottled ({@link ProducerRun}).</li>
+ *   <li>End-to-end latency at a fixed rate: per peer, a topic {@value #E2E_TOPIC} read from its beginning
+ *       by the peer's consumer while its producer sends at {@code rate} records/s for
+ *       {@code e2eWarmupS + e2eDurationS} seconds ({@link EndToEndRun}). The rate is {@code e2eRate} if
+ *       given, else {@code e2eRateFraction} of a peak: of the lowest peak of all peers
+ *       ({@link RateBasis#MIN}, the same rate for everyone) or of each peer's own ({@link RateBasis#EACH}).</li>
+ * </ol>
+ *
+ * Same keys (uniform over {@code aggregates}), record size, partitions and producer settings everywhere.
+ * Progress goes to the given writer. Not thread-safe.
+ */
+public final class NetworkComparison {
+
+  /** Topic of the throughput phase. */
+  public static final String THROUGHPUT_TOPIC = "bench-net";
+  /** Topic of the end-to-end phase. */
+  public static final String E2E_TOPIC = "bench-net-e2e";
+  /** Prefix of the aggregate ids (record keys). */
+  public static final String KEY_PREFIX = "agg-";
+  /** Throughput target: Cairn's network producer at least this many times Kafka's. */
+  public static final double THROUGHPUT_TARGET_RATIO = 1.0;
+  /** End-to-end target: Cairn's p99 at most this many times Kafka's. */
+  public static final double E2E_P99_TARGET_RATIO = 1.0;
+  /** How long records may stay unacknowledged or unreceived after the last send. */
+  public static final Duration COMPLETION_TIMEOUT = Duration.ofMinutes(5);
+  private static final double NO_RATE = -1;
+
+  private final Params params;
+  private final PrintWriter progress;
+
+  private NetworkComparison(Params params, PrintWriter progress) {
+    this.params = params;
+    this.progress = progress;
+  }
+
+  /** How the end-to-end rate is derived from the measured peaks. */
+  public enum RateBasis {
+    /** The lowest peak of all peers: every peer runs at the same rate. */
+    MIN,
+    /** Each peer's own peak. */
+    EACH;
+
+    /** The name on the command line. */
+    public String optionName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The basis named {@code name} (case-insensitive). */
+    public static RateBasis forName(String name) {
+      for (RateBasis basis : values()) {
+        if (basis.optionName().equalsIgnoreCase(name)) {
+          return basis;
+        }
+      }
+      throw new InvalidInputException("e2e-rate-basis", name, "must be min or each");
+    }
+  }
+
+  /**
+   * Parameters.
+   *
+   * @param records         measured records of the throughput phase
+   * @param warmupRecords   uncounted records before them
+   * @param recordBytes     bytes per record value (at least {@link SendStamps#MIN_PAYLOAD_BYTES})
+   * @param aggregates      distinct keys
+   * @param partitions      partitions of every topic
+   * @param settings        producer settings of both sides
+   * @param e2eDurationS    measured seconds of the end-to-end phase
+   * @param e2eWarmupS      uncounted seconds before them, at the same rate
+   * @param e2eRate         fixed end-to-end rate in records/s, or -1 to derive it from the peaks
+   * @param e2eRateFraction fraction of the peak to run at when deriving, in (0, 1]
+   * @param rateBasis       which peak to derive from
+   * @param seed            seed of payloads and keys
+   */
+  public record Params(long records, long warmupRecords, int recordBytes, int aggregates, int partitions,
+                       ProducerSettings settings, long e2eDurationS, long e2eWarmupS, double e2eRate,
+                       double e2eRateFraction, RateBasis rateBasis, long seed) {
+
+    /** Checks the parameters; {@link InvalidInputException} names the option. */
+    public Params {
+      ensure(recordBytes >= SendStamps.MIN_PAYLOAD_BYTES, "net-record-bytes", recordBytes,
+          "must be at least " + SendStamps.MIN_PAYLOAD_BYTES + " (the end-to-end phase stamps the send time)");
+      ensure(records >= 1, "net-records", records, "must be at least 1");
+      ensure(warmupRecords >= 0, "net-warmup-records", warmupRecords, "must be 0 or more");
+      ensure(aggregates >= 1, "net-aggregates", aggregates, "must be at least 1");
+      ensure(partitions >= 1, "net-partitions", partitions, "must be at least 1");
+      ensure(e2eDurationS >= 1, "e2e-duration-s", e2eDurationS, "must be at least 1");
+      ensure(e2eWarmupS >= 0, "e2e-warmup-s", e2eWarmupS, "must be 0 or more");
+      ensure(e2eRate == NO_RATE || e2eRate > 0, "e2e-rate", e2eRate, "must be greater than 0, or -1 for a fraction of the peak");
+      ensure(e2eRateFraction > 0 && e2eRateFraction <= 1, "e2e-rate-fraction", e2eRateFraction, "must be in (0, 1]");
+    }
+
+    private static void ensure(boolean ok, String field, Object value, String rule) {
+      if (!ok) {
+        throw new InvalidInputException(field, value, rule);
+      }
+    }
+  }
+
+  /**
+   * Runs both phases against {@code peers} (in that order in each phase) and returns the section:
+   * one object per peer with {@code throughput} ({@link RunFigures}) and {@code e2e}
+   * ({@link EndToEndRun.Outcome}), and, when both {@code cairn} and {@code kafka} ran, the ratios.
+   */
+  public static JsonLine run(List<NetworkPeer> peers, Params params, PrintWriter progress) {
+    return new NetworkComparison(params, progress).run(peers);
+  }
+
+  private JsonLine run(List<NetworkPeer> peers) {
+    AggregateKeys keys = new AggregateKeys(KEY_PREFIX, params.aggregates());
+    Map<String, JsonLine> sides = new LinkedHashMap<>();
+    Map<String, RunFigures> peaks = new LinkedHashMap<>();
+    for (NetworkPeer peer : peers) {
+      JsonLine side = new JsonLine();
+      peer.describe(side);
+      sides.put(peer.name(), side);
+      RunFigures peak = throughput(peer, keys);
+      peaks.put(peer.name(), peak);
+      side.put("throughput", peak.putInto(new JsonLine()));
+    }
+    double lowestPeak = peaks.values().stream().mapToDouble(RunFigures::eventsPerSec).min().orElse(0);
+    Map<String, EndToEndRun.Outcome> endToEnd = new LinkedHashMap<>();
+    for (NetworkPeer peer : peers) {
+      EndToEndRun.Outcome outcome = endToEnd(peer, keys, e2eRate(params, peaks.get(peer.name()).eventsPerSec(),
+          lowestPeak));
+      endToEnd.put(peer.name(), outcome);
+      sides.get(peer.name()).put("e2e", outcome.putInto(new JsonLine()));
+    }
+    JsonLine section = new JsonLine();
+    sides.forEach(section::put);
+    section.put("e2e_rate_basis", params.e2eRate() == NO_RATE ? params.rateBasis().optionName() : "fixed")
+        .put("e2e_rate_fraction", params.e2eRateFraction());
+    if (peaks.containsKey("cairn") && peaks.containsKey("kafka")) {
+      putRatios(section, peaks.get("cairn"), peaks.get("kafka"), endToEnd.get("cairn").endToEnd(),
+          endToEnd.get("kafka").endToEnd());
+    }
+    return section.put("target_ratio_events_per_sec", THROUGHPUT_TARGET_RATIO)
+        .put("target_ratio_e2e_p99_at_most", E2E_P99_TARGET_RATIO);
+  }
+
+  private RunFigures throughput(NetworkPeer peer, AggregateKeys keys) {
+    peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
+    say(peer.name() + " throughput: " + params.warmupRecords() + " warm-up + " + params.records() + " records of "
+        + params.recordBytes() + " B over " + params.aggregates() + " keys, " + params.partitions() + " partition(s)");
+    try (RecordSink sink = peer.openSink(THROUGHPUT_TOPIC, keys, params.settings())) {
+      ProducerRun.Outcome outcome = ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(),
+          params.records(), params.warmupRecords(), params.aggregates(), ThroughputThrottler.UNTHROTTLED, false,
+          params.seed()), COMPLETION_TIMEOUT);
+      RunFigures figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
+      say(peer.name() + " throughput: " + Math.round(figures.eventsPerSec()) + " records/s");
+      return figures;
+    }
+  }
+
+  private EndToEndRun.Outcome endToEnd(NetworkPeer peer, AggregateKeys keys, double rate) {
+    long warmupRecords = Math.round(rate * params.e2eWarmupS());
+    long records = Math.max(1, Math.round(rate * params.e2eDurationS()));
+    peer.ensureTopic(E2E_TOPIC, params.partitions(), params.settings().compressionType());
+    say(peer.name() + " end-to-end: " + Math.round(rate) + " records/s for " + params.e2eWarmupS() + " s warm-up + "
+        + params.e2eDurationS() + " s");
+    try (RecordSink sink = peer.openSink(E2E_TOPIC, keys, params.settings())) {
+      EndToEndRun.Outcome outcome = EndToEndRun.run(sink, peer.openSource(E2E_TOPIC),
+          new ProducerRun.Params(params.recordBytes(), records, warmupRecords, params.aggregates(), rate, true,
+              params.seed()), COMPLETION_TIMEOUT);
+      say(String.format(Locale.ROOT, "%s end-to-end: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms", peer.name(),
+          outcome.endToEnd().p50Ms(), outcome.endToEnd().p99Ms(), outcome.endToEnd().p999Ms()));
+      return outcome;
+    }
+  }
+
+  /** Cairn over Kafka: throughput (target at least 1.0) and end-to-end percentiles (target p99 at most 1.0). */
+  private static void putRatios(JsonLine section, RunFigures cairnPeak, RunFigures kafkaPeak, Latencies cairnE2e,
+                                Latencies kafkaE2e) {
+    double throughputRatio = cairnPeak.eventsPerSec() / kafkaPeak.eventsPerSec();
+    double p99Ratio = cairnE2e.p99Ms() / kafkaE2e.p99Ms();
+    section.put("ratio_events_per_sec", throughputRatio)
+        .put("throughput_target_met", throughputRatio >= THROUGHPUT_TARGET_RATIO)
+        .put("ratio_e2e_p99", p99Ratio)
+        .put("e2e_p99_target_met", p99Ratio <= E2E_P99_TARGET_RATIO)
+        .put("ratio_e2e_p50", cairnE2e.p50Ms() / kafkaE2e.p50Ms())
+        .put("ratio_e2e_p999", cairnE2e.p999Ms() / kafkaE2e.p999Ms());
+  }
+
+  /**
+   * The end-to-end rate, records/s, of a peer whose peak was {@code ownPeak} when the lowest peak of all was
+   * {@code lowestPeak}: the fixed rate if {@code params} give one, else the fraction of the peak the basis
+   * names, at least 1.
+   */
+  static double e2eRate(Params params, double ownPeak, double lowestPeak) {
+    if (params.e2eRate() != NO_RATE) {
+      return params.e2eRate();
+    }
+    double peak = params.rateBasis() == RateBasis.MIN ? lowestPeak : ownPeak;
+    return Math.max(1, peak * params.e2eRateFraction());
+  }
+
+  private void say(String message) {
+    progress.println("[peers] network: " + message);
+    progress.flush();
+  }
+}

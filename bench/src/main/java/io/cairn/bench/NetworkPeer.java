@@ -1,0 +1,34 @@
+package io.cairn.bench;
+
+import io.cairn.eventstore.CompressionType;
+
+/**
+ * One system of the network comparison as the harness drives it: a running server reached over
+ * loopback and the client library that talks to it. The server's lifetime belongs to the caller;
+ * {@link #close()} releases only what this object opened itself (an admin connection, say).
+ *
+ * <p>Thread-safety: used from one harness thread.
+ */
+public interface NetworkPeer extends AutoCloseable {
+
+  /** Short name used as the JSON key: {@code cairn}, {@code kafka}. */
+  String name();
+
+  /**
+   * Creates {@code topic} with {@code partitions} partitions unless it exists; true if it was created. The
+   * topic stores batches as the producer compressed them ({@code compression}).
+   */
+  boolean ensureTopic(String topic, int partitions, CompressionType compression);
+
+  /** A producer sending to {@code topic}, keyed by {@code keys}. */
+  RecordSink openSink(String topic, AggregateKeys keys, ProducerSettings settings);
+
+  /** A consumer that will read {@code topic} from its beginning. */
+  RecordSource openSource(String topic);
+
+  /** Adds what a reader needs to know about this side (versions, topic settings) to {@code line}. */
+  void describe(JsonLine line);
+
+  @Override
+  void close();
+}
