@@ -66,7 +66,8 @@ class ClientNodeProcessIT {
   void stopAll() {
     try {
       for (CairnClient client : clients) {
-        client.close().toCompletionStage().toCompletableFuture().handle((v, e) -> v).join();
+        client.close().toCompletionStage().toCompletableFuture().handle((v, e) -> v)
+            .orTimeout(60, TimeUnit.SECONDS).join();
       }
     } finally {
       node.close();
