@@ -1,5 +1,10 @@
 package io.cairn.client;
 
+import static io.cairn.eventstore.SettingValues.ensureAtLeast;
+import static io.cairn.eventstore.SettingValues.parseBoolean;
+import static io.cairn.eventstore.SettingValues.parseInt;
+import static io.cairn.eventstore.SettingValues.parseLong;
+
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.InvalidInputException;
 import java.util.LinkedHashMap;
@@ -564,36 +569,6 @@ public final class ClientOptions {
       return CompressionType.forName(value);
     } catch (InvalidInputException e) {
       throw new InvalidInputException(COMPRESSION_TYPE, value, "must be none, gzip, snappy, lz4 or zstd");
-    }
-  }
-
-  private static int parseInt(String name, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number from " + Integer.MIN_VALUE + " to "
-          + Integer.MAX_VALUE);
-    }
-  }
-
-  private static long parseLong(String name, String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number");
-    }
-  }
-
-  private static boolean parseBoolean(String name, String value) {
-    if (value.equals("true") || value.equals("false")) {
-      return Boolean.parseBoolean(value);
-    }
-    throw new InvalidInputException(name, value, "must be true or false");
-  }
-
-  private static void ensureAtLeast(String name, long value, long min) {
-    if (value < min) {
-      throw new InvalidInputException(name, value, "must be at least " + min);
     }
   }
 

@@ -1,5 +1,7 @@
 package io.cairn.eventstore;
 
+import static io.cairn.eventstore.SettingValues.ensureAtLeast;
+
 import io.cairn.eventstore.spi.StorageIo;
 import io.cairn.eventstore.spi.StoreObserver;
 import java.nio.file.Path;
@@ -125,11 +127,5 @@ public final class StoreOptions {
       throw new InvalidInputException(DATA_DIR, null, "is required");
     }
     return this;
-  }
-
-  private static void ensureAtLeast(String name, long value, long min) {
-    if (value < min) {
-      throw new InvalidInputException(name, value, "must be at least " + min);
-    }
   }
 }

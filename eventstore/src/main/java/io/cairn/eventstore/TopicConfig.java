@@ -1,5 +1,9 @@
 package io.cairn.eventstore;
 
+import static io.cairn.eventstore.SettingValues.parseBoolean;
+import static io.cairn.eventstore.SettingValues.parseInt;
+import static io.cairn.eventstore.SettingValues.parseLong;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -268,31 +272,6 @@ public final class TopicConfig {
   private static void ensureLimitOrUnlimited(String name, long value) {
     if (value < -1) {
       throw new InvalidInputException(name, value, "must be -1 (no limit) or at least 0");
-    }
-  }
-
-  private static int parseInt(String name, String value) {
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number between "
-          + Integer.MIN_VALUE + " and " + Integer.MAX_VALUE);
-    }
-  }
-
-  private static boolean parseBoolean(String name, String value) {
-    String trimmed = value.trim();
-    if (trimmed.equals("true") || trimmed.equals("false")) {
-      return Boolean.parseBoolean(trimmed);
-    }
-    throw new InvalidInputException(name, value, "must be true or false");
-  }
-
-  private static long parseLong(String name, String value) {
-    try {
-      return Long.parseLong(value.trim());
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number");
     }
   }
 

@@ -1,5 +1,9 @@
 package io.cairn.node;
 
+import static io.cairn.eventstore.SettingValues.ensureAtLeast;
+import static io.cairn.eventstore.SettingValues.parseInt;
+import static io.cairn.eventstore.SettingValues.parseLong;
+
 import io.cairn.eventstore.InvalidInputException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -316,29 +320,6 @@ public final class NodeOptions {
       throw new InvalidInputException(DATA_DIR, null, "is required");
     }
     return this;
-  }
-
-  private static long parseLong(String name, String value) {
-    try {
-      return Long.parseLong(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number");
-    }
-  }
-
-  private static int parseInt(String name, String value) {
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw new InvalidInputException(name, value, "must be a whole number from " + Integer.MIN_VALUE + " to "
-          + Integer.MAX_VALUE);
-    }
-  }
-
-  private static void ensureAtLeast(String name, long value, long min) {
-    if (value < min) {
-      throw new InvalidInputException(name, value, "must be at least " + min);
-    }
   }
 
   @Override
