@@ -4,48 +4,37 @@ import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StartPosition;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.internal.partition.Partition;
-import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
+import io.cairn.eventstore.spi.ReadAheadStream;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.streams.ReadStream;
-import java.util.ArrayDeque;
+import java.util.List;
 
 /**
- * A catch-up-then-live subscription to one partition as a backpressured {@link ReadStream}. It reads
- * ahead one fetch ({@value #FETCH_MAX_BYTES} bytes) at most, and only while there is demand; at the
- * high watermark it waits for the partition to signal new acknowledged records. Handlers run on the
- * context that created the subscription. Setting the handler to {@code null} ends the subscription.
+ * A catch-up-then-live subscription to one local partition ({@link ReadAheadStream} does the backpressure).
+ * Each read-ahead reads one fetch ({@value #FETCH_MAX_BYTES} bytes) at most; at the high watermark it waits
+ * for the partition to signal new acknowledged records. The start position is resolved when the
+ * subscription is created, so {@link StartPosition#LATEST} means "after {@code subscribe}".
  *
  * <p>All state is touched on the subscriber's context only.
  */
-final class PartitionSubscription implements ReadStream<StoredEvent> {
+final class PartitionSubscription extends ReadAheadStream<StoredEvent> {
 
   /** Bytes fetched per read-ahead. */
   static final int FETCH_MAX_BYTES = 1024 * 1024;
 
-  private final Context context;
   private final Partition partition;
-  private final ArrayDeque<StoredEvent> buffer = new ArrayDeque<>();
-  private Handler<StoredEvent> handler;
-  private Handler<Void> endHandler;
-  private Handler<Throwable> exceptionHandler;
-  private long demand = Long.MAX_VALUE;
+  private final Promise<Void> startResolved = Promise.promise();
   private long nextOffset = -1;
-  private boolean fetching;
-  private boolean ended;
 
   PartitionSubscription(Vertx vertx, Partition partition, StartPosition start) {
-    this.context = vertx.getOrCreateContext();
+    super(vertx.getOrCreateContext());
     this.partition = partition;
-    context.runOnContext(v -> resolveStart(start).onComplete(ar -> {
-      if (ar.failed()) {
-        fail(ar.cause());
-      } else {
-        nextOffset = ar.result();
-        pump();
+    context().runOnContext(v -> resolveStart(start).onComplete(resolved -> {
+      if (resolved.succeeded()) {
+        nextOffset = resolved.result();
       }
+      startResolved.handle(resolved.mapEmpty());
     }));
   }
 
@@ -61,109 +50,21 @@ final class PartitionSubscription implements ReadStream<StoredEvent> {
   }
 
   @Override
-  public PartitionSubscription handler(Handler<StoredEvent> handler) {
-    this.handler = handler;
-    if (handler == null) {
-      context.runOnContext(v -> end());
-    } else {
-      context.runOnContext(v -> pump());
-    }
-    return this;
+  protected Future<Void> begin() {
+    return startResolved.future();
   }
 
   @Override
-  public PartitionSubscription exceptionHandler(Handler<Throwable> handler) {
-    this.exceptionHandler = handler;
-    return this;
+  protected Future<List<StoredEvent>> readAhead() {
+    // runs on the subscriber's context, so the read's result comes back to it
+    return partition.read(nextOffset, FETCH_MAX_BYTES).compose(this::eventsOrWait);
   }
 
-  @Override
-  public PartitionSubscription endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
-  }
-
-  @Override
-  public PartitionSubscription pause() {
-    context.runOnContext(v -> demand = 0);
-    return this;
-  }
-
-  @Override
-  public PartitionSubscription resume() {
-    return fetch(Long.MAX_VALUE);
-  }
-
-  @Override
-  public PartitionSubscription fetch(long amount) {
-    if (amount < 0) {
-      throw new IllegalArgumentException("fetch amount must be >= 0, is " + amount);
-    }
-    context.runOnContext(v -> {
-      demand = Long.MAX_VALUE - demand < amount ? Long.MAX_VALUE : demand + amount;
-      pump();
-    });
-    return this;
-  }
-
-  private void pump() {
-    if (ended || nextOffset < 0) {
-      return;
-    }
-    while (demand > 0 && !buffer.isEmpty() && handler != null && !ended) {
-      if (demand != Long.MAX_VALUE) {
-        demand--;
-      }
-      handler.handle(buffer.poll());
-    }
-    if (buffer.isEmpty() && demand > 0 && handler != null && !fetching && !ended) {
-      fetching = true;
-      // pump runs on the subscriber's context, so the read's result comes back to it
-      partition.read(nextOffset, FETCH_MAX_BYTES).onComplete(this::onFetched);
-    }
-  }
-
-  private void onFetched(AsyncResult<ReadResult> fetched) {
-    fetching = false;
-    if (fetched.failed()) {
-      fail(fetched.cause());
-      return;
-    }
-    ReadResult result = fetched.result();
+  private Future<List<StoredEvent>> eventsOrWait(ReadResult result) {
     nextOffset = result.nextOffset();
-    buffer.addAll(result.events());
-    if (result.events().isEmpty()) {
-      fetching = true;
-      partition.awaitHighWatermarkAbove(nextOffset).onComplete(ar -> {
-        fetching = false;
-        if (ar.failed()) {
-          end();
-        } else {
-          pump();
-        }
-      });
-    } else {
-      pump();
+    if (!result.events().isEmpty()) {
+      return Future.succeededFuture(result.events());
     }
-  }
-
-  private void fail(Throwable cause) {
-    Handler<Throwable> onError = exceptionHandler;
-    if (onError != null) {
-      onError.handle(cause);
-    }
-    end();
-  }
-
-  private void end() {
-    if (ended) {
-      return;
-    }
-    ended = true;
-    buffer.clear();
-    Handler<Void> onEnd = endHandler;
-    if (onEnd != null) {
-      onEnd.handle(null);
-    }
+    return partition.awaitHighWatermarkAbove(nextOffset).map(ignored -> List.of());
   }
 }
