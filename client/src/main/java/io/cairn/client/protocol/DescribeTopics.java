@@ -64,18 +64,13 @@ public final class DescribeTopics {
     @Override
     public void encode(ProtocolWriter out) {
       out.writeErrorCode(errorCode).writeNullableString("error_message", errorMessage);
-      if (!isError()) {
-        Structures.writeTopicDescription(out, topic.orElseThrow());
-      }
+      Structures.writeTopicUnlessError(out, errorCode, topic);
     }
 
     public static Response decode(ProtocolReader in) {
       ErrorCode errorCode = in.readErrorCode("error_code");
       String errorMessage = in.readNullableString("error_message");
-      if (errorCode != ErrorCode.NONE) {
-        return error(errorCode, errorMessage);
-      }
-      return new Response(errorCode, errorMessage, Optional.of(Structures.readTopicDescription(in)));
+      return new Response(errorCode, errorMessage, Structures.readTopicUnlessError(in, errorCode));
     }
   }
 }

@@ -28,8 +28,6 @@ public final class Fetch {
   /** One topic's partitions to read. */
   public record TopicData(String name, List<PartitionData> partitions) {
 
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
-
     public TopicData {
       Objects.requireNonNull(name, "name");
       partitions = List.copyOf(partitions);
@@ -55,19 +53,17 @@ public final class Fetch {
 
     @Override
     public void encode(ProtocolWriter out) {
-      out.writeInt32(maxWaitMs)
-          .writeInt32(maxBytes)
-          .writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-              .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
-                  .writeInt64(partition.fetchOffset())
-                  .writeInt32(partition.partitionMaxBytes())));
+      out.writeInt32(maxWaitMs).writeInt32(maxBytes);
+      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+          (p, partition) -> p.writeInt32(partition.partition())
+              .writeInt64(partition.fetchOffset())
+              .writeInt32(partition.partitionMaxBytes()));
     }
 
     public static Request decode(ProtocolReader in) {
-      return new Request(in.readInt32("max_wait_ms"), in.readInt32("max_bytes"), in.readArray("topics",
-          TopicData.MIN_BYTES, r -> new TopicData(r.readString("topics[].name"), r.readArray("topics[].partitions",
-              PartitionData.BYTES, p -> new PartitionData(p.readInt32("partition"), p.readInt64("fetch_offset"),
-                  p.readInt32("partition_max_bytes"))))));
+      return new Request(in.readInt32("max_wait_ms"), in.readInt32("max_bytes"), TopicArrays.read(in,
+          PartitionData.BYTES, p -> new PartitionData(p.readInt32("partition"), p.readInt64("fetch_offset"),
+              p.readInt32("partition_max_bytes")), TopicData::new));
     }
   }
 
@@ -118,8 +114,6 @@ public final class Fetch {
   /** One topic's partitions, in request order. */
   public record TopicResponse(String name, List<PartitionResponse> partitions) {
 
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
-
     public TopicResponse {
       Objects.requireNonNull(name, "name");
       partitions = List.copyOf(partitions);
@@ -157,13 +151,13 @@ public final class Fetch {
       if (isError()) {
         return;
       }
-      out.writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-          .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
+      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+          (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
               .writeInt64(partition.highWatermark())
               .writeInt64(partition.logStartOffset())
-              .writeBytes(partition.records())));
+              .writeBytes(partition.records()));
     }
 
     public static Response decode(ProtocolReader in) {
@@ -172,11 +166,10 @@ public final class Fetch {
       if (errorCode != ErrorCode.NONE) {
         return error(errorCode, errorMessage);
       }
-      return new Response(errorCode, errorMessage, in.readArray("topics", TopicResponse.MIN_BYTES,
-          r -> new TopicResponse(r.readString("topics[].name"), r.readArray("topics[].partitions",
-              PartitionResponse.MIN_BYTES, p -> new PartitionResponse(p.readInt32("partition"),
-                  p.readErrorCode("error_code"), p.readNullableString("error_message"),
-                  p.readInt64("high_watermark"), p.readInt64("log_start_offset"), p.readBytesView("records"))))));
+      return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
+          p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
+              p.readNullableString("error_message"), p.readInt64("high_watermark"), p.readInt64("log_start_offset"),
+              p.readBytesView("records")), TopicResponse::new));
     }
   }
 }

@@ -30,8 +30,6 @@ public final class ListOffsets {
   /** One topic's partitions to look up. */
   public record TopicData(String name, List<PartitionData> partitions) {
 
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
-
     public TopicData {
       Objects.requireNonNull(name, "name");
       partitions = List.copyOf(partitions);
@@ -52,15 +50,13 @@ public final class ListOffsets {
 
     @Override
     public void encode(ProtocolWriter out) {
-      out.writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-          .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
-              .writeInt64(partition.timestamp())));
+      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+          (p, partition) -> p.writeInt32(partition.partition()).writeInt64(partition.timestamp()));
     }
 
     public static Request decode(ProtocolReader in) {
-      return new Request(in.readArray("topics", TopicData.MIN_BYTES,
-          r -> new TopicData(r.readString("topics[].name"), r.readArray("topics[].partitions", PartitionData.BYTES,
-              p -> new PartitionData(p.readInt32("partition"), p.readInt64("timestamp"))))));
+      return new Request(TopicArrays.read(in, PartitionData.BYTES,
+          p -> new PartitionData(p.readInt32("partition"), p.readInt64("timestamp")), TopicData::new));
     }
   }
 
@@ -84,8 +80,6 @@ public final class ListOffsets {
 
   /** One topic's offsets, in request order. */
   public record TopicResponse(String name, List<PartitionResponse> partitions) {
-
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
 
     public TopicResponse {
       Objects.requireNonNull(name, "name");
@@ -124,11 +118,11 @@ public final class ListOffsets {
       if (isError()) {
         return;
       }
-      out.writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-          .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
+      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+          (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
-              .writeInt64(partition.offset())));
+              .writeInt64(partition.offset()));
     }
 
     public static Response decode(ProtocolReader in) {
@@ -137,10 +131,9 @@ public final class ListOffsets {
       if (errorCode != ErrorCode.NONE) {
         return error(errorCode, errorMessage);
       }
-      return new Response(errorCode, errorMessage, in.readArray("topics", TopicResponse.MIN_BYTES,
-          r -> new TopicResponse(r.readString("topics[].name"), r.readArray("topics[].partitions",
-              PartitionResponse.MIN_BYTES, p -> new PartitionResponse(p.readInt32("partition"),
-                  p.readErrorCode("error_code"), p.readNullableString("error_message"), p.readInt64("offset"))))));
+      return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
+          p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
+              p.readNullableString("error_message"), p.readInt64("offset")), TopicResponse::new));
     }
   }
 }

@@ -39,8 +39,6 @@ public final class Produce {
   /** One topic's partitions. */
   public record TopicData(String name, List<PartitionData> partitions) {
 
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
-
     public TopicData {
       Objects.requireNonNull(name, "name");
       partitions = List.copyOf(partitions);
@@ -72,17 +70,15 @@ public final class Produce {
 
     @Override
     public void encode(ProtocolWriter out) {
-      out.writeInt16(acks)
-          .writeInt32(timeoutMs)
-          .writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-              .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
-                  .writeBytes(partition.records())));
+      out.writeInt16(acks).writeInt32(timeoutMs);
+      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+          (p, partition) -> p.writeInt32(partition.partition()).writeBytes(partition.records()));
     }
 
     public static Request decode(ProtocolReader in) {
-      return new Request(in.readInt16("acks"), in.readInt32("timeout_ms"), in.readArray("topics", TopicData.MIN_BYTES,
-          r -> new TopicData(r.readString("topics[].name"), r.readArray("topics[].partitions", PartitionData.MIN_BYTES,
-              p -> new PartitionData(p.readInt32("partition"), p.readBytesView("records"))))));
+      return new Request(in.readInt16("acks"), in.readInt32("timeout_ms"), TopicArrays.read(in,
+          PartitionData.MIN_BYTES, p -> new PartitionData(p.readInt32("partition"), p.readBytesView("records")),
+          TopicData::new));
     }
   }
 
@@ -128,8 +124,6 @@ public final class Produce {
   /** One topic's partition outcomes, in request order. */
   public record TopicResponse(String name, List<PartitionResponse> partitions) {
 
-    static final int MIN_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
-
     public TopicResponse {
       Objects.requireNonNull(name, "name");
       partitions = List.copyOf(partitions);
@@ -167,13 +161,13 @@ public final class Produce {
       if (isError()) {
         return;
       }
-      out.writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
-          .writeArray(topic.partitions(), (p, partition) -> p.writeInt32(partition.partition())
+      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+          (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
               .writeInt64(partition.baseOffset())
               .writeInt64(partition.lastOffset())
-              .writeBoolean(partition.duplicate())));
+              .writeBoolean(partition.duplicate()));
     }
 
     public static Response decode(ProtocolReader in) {
@@ -182,11 +176,10 @@ public final class Produce {
       if (errorCode != ErrorCode.NONE) {
         return error(errorCode, errorMessage);
       }
-      return new Response(errorCode, errorMessage, in.readArray("topics", TopicResponse.MIN_BYTES,
-          r -> new TopicResponse(r.readString("topics[].name"), r.readArray("topics[].partitions",
-              PartitionResponse.MIN_BYTES, p -> new PartitionResponse(p.readInt32("partition"),
-                  p.readErrorCode("error_code"), p.readNullableString("error_message"), p.readInt64("base_offset"),
-                  p.readInt64("last_offset"), p.readBoolean("duplicate"))))));
+      return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
+          p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
+              p.readNullableString("error_message"), p.readInt64("base_offset"), p.readInt64("last_offset"),
+              p.readBoolean("duplicate")), TopicResponse::new));
     }
   }
 }

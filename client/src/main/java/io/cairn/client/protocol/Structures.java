@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,7 +59,7 @@ final class Structures {
     return Collections.unmodifiableMap(config);
   }
 
-  static void writeTopicDescription(ProtocolWriter out, TopicDescription topic) {
+  private static void writeTopicDescription(ProtocolWriter out, TopicDescription topic) {
     out.writeString("topic.name", topic.name());
     writeConfig(out, topic.config().toMap());
     out.writeArray(topic.partitions(), Structures::writePartitionDescription);
@@ -68,7 +69,7 @@ final class Structures {
    * A TopicDescription. Settings this codec does not know (from a newer node) are skipped; a known setting with a
    * value {@link TopicConfig} refuses is malformed.
    */
-  static TopicDescription readTopicDescription(ProtocolReader in) {
+  private static TopicDescription readTopicDescription(ProtocolReader in) {
     String name = in.readString("topic.name");
     Map<String, String> settings = new LinkedHashMap<>(readConfig(in, "topic.config"));
     settings.keySet().retainAll(KNOWN_TOPIC_SETTINGS);
@@ -81,6 +82,21 @@ final class Structures {
     List<PartitionDescription> partitions = in.readArray("topic.partitions", PARTITION_DESCRIPTION_BYTES,
         Structures::readPartitionDescription);
     return new TopicDescription(name, config, List.copyOf(partitions));
+  }
+
+  /**
+   * The topic of a CreateTopics or DescribeTopics response, which is on the wire only when {@code errorCode} is
+   * NONE; then {@code topic} must be present.
+   */
+  static void writeTopicUnlessError(ProtocolWriter out, ErrorCode errorCode, Optional<TopicDescription> topic) {
+    if (errorCode == ErrorCode.NONE) {
+      writeTopicDescription(out, topic.orElseThrow());
+    }
+  }
+
+  /** Reads what {@link #writeTopicUnlessError} wrote: empty when {@code errorCode} is not NONE. */
+  static Optional<TopicDescription> readTopicUnlessError(ProtocolReader in, ErrorCode errorCode) {
+    return errorCode == ErrorCode.NONE ? Optional.of(readTopicDescription(in)) : Optional.empty();
   }
 
   private static void writePartitionDescription(ProtocolWriter out, PartitionDescription partition) {
