@@ -28,8 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@value #HTTP_REQUESTS} timer by route, method and status;</li>
  *   <li>{@value #HTTP_REQUEST_ERRORS} counter by status class ({@code 4xx}, {@code 5xx});</li>
  *   <li>{@value #HTTP_CONNECTIONS} gauge of open HTTP connections;</li>
- *   <li>{@value #PROTOCOL_CONNECTIONS} gauge of open binary-protocol connections, {@value #PROTOCOL_REQUESTS}
- *       timer by {@code api}, {@value #PROTOCOL_REQUEST_ERRORS} counter by {@code api} and {@code code};</li>
+ *   <li>{@value #PROTOCOL_CONNECTIONS} gauge of open binary-protocol connections,
+ *       {@value #PROTOCOL_REQUESTS_IN_FLIGHT} gauge of requests read but not answered yet (long polls
+ *       included), {@value #PROTOCOL_REQUESTS} timer by {@code api}, {@value #PROTOCOL_REQUEST_ERRORS} counter by
+ *       {@code api} and {@code code};</li>
  *   <li>{@value #APPENDS} timer around {@link EventStore#append} by topic and outcome
  *       ({@code appended}, {@code duplicate}, {@code conflict}, {@code error}), whose count is the
  *       append rate, and {@value #APPENDED_EVENTS} counter by topic;</li>
@@ -59,6 +61,7 @@ public final class NodeMetrics implements StoreObserver {
   public static final String HTTP_TAIL_EVENTS = "cairn.http.tail.events";
   public static final String PROTOCOL_CONNECTIONS = "cairn.protocol.connections";
   public static final String PROTOCOL_REQUESTS = "cairn.protocol.requests";
+  public static final String PROTOCOL_REQUESTS_IN_FLIGHT = "cairn.protocol.requests.in.flight";
   public static final String PROTOCOL_REQUEST_ERRORS = "cairn.protocol.request.errors";
 
   /** Outcomes of an append, the {@code outcome} tag of {@value #APPENDS}. */
@@ -77,6 +80,7 @@ public final class NodeMetrics implements StoreObserver {
   private final AtomicInteger openTails = new AtomicInteger();
   private final AtomicInteger pausedTails = new AtomicInteger();
   private final AtomicInteger openProtocolConnections = new AtomicInteger();
+  private final AtomicInteger protocolRequestsInFlight = new AtomicInteger();
   private final Map<String, Timer> protocolRequestTimers = new ConcurrentHashMap<>();
 
   /** A registry with the connection and tail gauges registered. */
@@ -89,6 +93,8 @@ public final class NodeMetrics implements StoreObserver {
         .description("Tails paused until their client takes the events already sent").register(registry);
     Gauge.builder(PROTOCOL_CONNECTIONS, openProtocolConnections, AtomicInteger::get)
         .description("Open binary-protocol connections").register(registry);
+    Gauge.builder(PROTOCOL_REQUESTS_IN_FLIGHT, protocolRequestsInFlight, AtomicInteger::get)
+        .description("Binary-protocol requests read and not answered yet").register(registry);
   }
 
   /** Counts a binary-protocol connection opened; pair with {@link #protocolConnectionClosed()}. */
@@ -99,6 +105,16 @@ public final class NodeMetrics implements StoreObserver {
   /** Counts a binary-protocol connection closed. */
   public void protocolConnectionClosed() {
     openProtocolConnections.decrementAndGet();
+  }
+
+  /** Counts a binary-protocol request read; pair with {@link #protocolRequestsEnded}. */
+  public void protocolRequestStarted() {
+    protocolRequestsInFlight.incrementAndGet();
+  }
+
+  /** Counts {@code count} binary-protocol requests answered, or dropped with their connection. */
+  public void protocolRequestsEnded(int count) {
+    protocolRequestsInFlight.addAndGet(-count);
   }
 
   /**

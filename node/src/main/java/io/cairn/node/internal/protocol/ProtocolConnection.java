@@ -145,7 +145,7 @@ final class ProtocolConnection {
     }
     boolean answered = !(request instanceof Produce.Request produce) || produce.expectsResponse();
     PendingAnswer answer = new PendingAnswer(header.correlationId(), api, arrivedNanos, answered);
-    pending.add(answer);
+    enqueue(answer);
     if (draining || shuttingDown.getAsBoolean()) {
       fail(answer, ErrorCode.NODE_SHUTTING_DOWN, "the node is shutting down; send the request again to it, or to "
           + "another node, later");
@@ -165,8 +165,13 @@ final class ProtocolConnection {
     LOG.debug("protocol connection {}: {} ({}), closing it", socket.remoteAddress(), e.getMessage(), e.errorCode());
     refusing = true;
     PendingAnswer answer = new PendingAnswer(correlationId, api, arrivedNanos, true);
-    pending.add(answer);
+    enqueue(answer);
     fail(answer, e.errorCode(), ErrorMessages.of(e));
+  }
+
+  private void enqueue(PendingAnswer answer) {
+    pending.add(answer);
+    metrics.protocolRequestStarted();
   }
 
   private void complete(PendingAnswer answer, AsyncResult<? extends ResponseBody> result) {
@@ -231,6 +236,7 @@ final class ProtocolConnection {
       socket.write(answer.frame);
       lastActivityNanos = now;
     }
+    metrics.protocolRequestsEnded(1);
     metrics.protocolRequest(answer.api, now - answer.arrivedNanos);
     if (answer.error != null) {
       metrics.protocolRequestError(answer.api, answer.error.name());
@@ -276,6 +282,8 @@ final class ProtocolConnection {
   private void onClosed() {
     vertx.cancelTimer(idleTimerId);
     closeRequested = true;
+    metrics.protocolRequestsEnded(pending.size()); // never answered: the socket is gone
+    pending.clear();
     closed.tryComplete();
   }
 
