@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +24,14 @@ class CairnLauncherIT {
 
   private static final long PROCESS_TIMEOUT_MS = 120_000;
 
-  private static Path repoRoot;
-  private static String buildFolderName;
+  private static CairnBuild build;
 
   @TempDir
   Path tmp;
 
   @BeforeAll
-  static void locateBuild() throws URISyntaxException {
-    // .../cli/<build folder>/test-classes
-    Path testClasses = Path.of(CairnLauncherIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path buildDir = testClasses.getParent();
-    buildFolderName = buildDir.getFileName().toString();
-    repoRoot = buildDir.getParent().getParent();
-    assertThat(repoRoot.resolve("bin/cairn")).isExecutable();
+  static void locateBuild() {
+    build = CairnBuild.of(CairnLauncherIT.class);
   }
 
   /** What one process run printed and returned. */
@@ -47,12 +39,7 @@ class CairnLauncherIT {
   }
 
   private Run cairn(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(repoRoot.resolve("bin/cairn").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
-    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
-    builder.environment().put("CAIRN_TARGET", buildFolderName);
+    ProcessBuilder builder = build.launcher(tmp, List.of(args));
     builder.environment().putAll(environment);
     Path out = Files.createTempFile(tmp, "stdout", ".txt");
     Path err = Files.createTempFile(tmp, "stderr", ".txt");

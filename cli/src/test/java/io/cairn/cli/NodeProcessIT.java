@@ -3,10 +3,8 @@ package io.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.cairn.node.CairnNode;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -14,12 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,19 +21,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code bin/cairn node} as a real process (the jar and {@code lib/} this build produced,
- * found as in {@link CairnLauncherIT}), talks to it over HTTP, stops it with SIGTERM and with
+ * found as {@link CairnBuild} says), talks to it over HTTP, stops it with SIGTERM and with
  * kill -9, and checks that acknowledged data survives both.
  */
 class NodeProcessIT {
 
   private static final long PROCESS_TIMEOUT_MS = 120_000;
-  private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final Pattern READY = Pattern.compile(Pattern.quote(CairnNode.READY_PREFIX)
-      + "data=.*, http=([^:\\s]+):(\\d+)");
   private static final String TOPIC = "bank.account";
 
-  private static Path repoRoot;
-  private static String buildFolderName;
+  private static CairnBuild build;
 
   @TempDir
   Path tmp;
@@ -49,12 +39,8 @@ class NodeProcessIT {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
   @BeforeAll
-  static void locateBuild() throws URISyntaxException {
-    Path testClasses = Path.of(NodeProcessIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path buildDir = testClasses.getParent();
-    buildFolderName = buildDir.getFileName().toString();
-    repoRoot = buildDir.getParent().getParent();
-    assertThat(repoRoot.resolve("bin/cairn")).isExecutable();
+  static void locateBuild() {
+    build = CairnBuild.of(NodeProcessIT.class);
   }
 
   @AfterEach
@@ -137,25 +123,11 @@ class NodeProcessIT {
     command[0] = "node";
     System.arraycopy(args, 0, command, 1, args.length);
     process = launcher(command).start();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROCESS_TIMEOUT_MS);
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      Matcher ready = READY.matcher(log());
-      if (ready.find()) {
-        return "http://" + ready.group(1) + ":" + ready.group(2);
-      }
-      LockSupport.parkNanos(POLL_INTERVAL_NANOS);
-    }
-    throw new AssertionError("node did not log its ready line (alive: " + process.isAlive() + "): " + log());
+    return "http://127.0.0.1:" + CairnBuild.awaitReady(process, this::log).group(1);
   }
 
   private ProcessBuilder launcher(String... args) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(repoRoot.resolve("bin/cairn").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
-    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
-    builder.environment().put("CAIRN_TARGET", buildFolderName);
-    builder.environment().put("CAIRN_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+    ProcessBuilder builder = build.smallLauncher(tmp, List.of(args));
     stderr = Files.createTempFile(tmp, "stderr", ".txt");
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
     return builder;

@@ -20,7 +20,6 @@ import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
-import io.cairn.node.CairnNode;
 import io.vertx.core.buffer.Buffer;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -28,7 +27,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,9 +35,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,16 +50,12 @@ class ProtocolProcessIT {
 
   private static final long PROCESS_TIMEOUT_MS = 120_000;
   private static final int READ_TIMEOUT_MS = 30_000;
-  private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
-  private static final Pattern READY = Pattern.compile(Pattern.quote(CairnNode.READY_PREFIX)
-      + "data=.*, http=[^:\\s]+:\\d+, protocol=([^:\\s]+):(\\d+)");
   private static final String TOPIC = "bank.account";
   private static final int ROUNDS = 40;
   private static final int MAX_FRAME_BYTES = 4096;
   private static final long SEED = 3_2025L;
 
-  private static Path repoRoot;
-  private static String buildFolderName;
+  private static CairnBuild build;
 
   @TempDir
   Path tmp;
@@ -73,12 +64,8 @@ class ProtocolProcessIT {
   private Path stderr;
 
   @BeforeAll
-  static void locateBuild() throws URISyntaxException {
-    Path testClasses = Path.of(ProtocolProcessIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path buildDir = testClasses.getParent();
-    buildFolderName = buildDir.getFileName().toString();
-    repoRoot = buildDir.getParent().getParent();
-    assertThat(repoRoot.resolve("bin/cairn")).isExecutable();
+  static void locateBuild() {
+    build = CairnBuild.of(ProtocolProcessIT.class);
   }
 
   @AfterEach
@@ -181,25 +168,13 @@ class ProtocolProcessIT {
   /** Starts {@code bin/cairn node ARGS}, waits for the ready line and returns the protocol port. */
   private int startNode(String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(repoRoot.resolve("bin/cairn").toString());
     command.add("node");
     command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
-    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
-    builder.environment().put("CAIRN_TARGET", buildFolderName);
-    builder.environment().put("CAIRN_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
+    ProcessBuilder builder = build.smallLauncher(tmp, command);
     stderr = Files.createTempFile(tmp, "stderr", ".txt");
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
     process = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PROCESS_TIMEOUT_MS);
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      Matcher ready = READY.matcher(log());
-      if (ready.find()) {
-        return Integer.parseInt(ready.group(2));
-      }
-      LockSupport.parkNanos(POLL_INTERVAL_NANOS);
-    }
-    throw new AssertionError("node did not log its ready line (alive: " + process.isAlive() + "): " + log());
+    return Integer.parseInt(CairnBuild.awaitReady(process, this::log).group(2));
   }
 
   private String log() {

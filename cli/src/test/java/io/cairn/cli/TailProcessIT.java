@@ -11,11 +11,9 @@ import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.TopicConfig;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -25,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/cairn tail} as a real process (the build found as in {@link CairnLauncherIT}): it follows
+ * {@code bin/cairn tail} as a real process (the build found as {@link CairnBuild} says): it follows
  * until SIGTERM, then ends cleanly: exit code 0, every event printed and flushed, the local store closed
  * with its clean-shutdown markers.
  */
@@ -37,8 +35,7 @@ class TailProcessIT {
   private static final int PARTITIONS = 2;
   private static final int EVENTS = 10;
 
-  private static Path repoRoot;
-  private static String buildFolderName;
+  private static CairnBuild build;
 
   @TempDir
   Path tmp;
@@ -46,12 +43,8 @@ class TailProcessIT {
   private Process process;
 
   @BeforeAll
-  static void locateBuild() throws URISyntaxException {
-    Path testClasses = Path.of(TailProcessIT.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path buildDir = testClasses.getParent();
-    buildFolderName = buildDir.getFileName().toString();
-    repoRoot = buildDir.getParent().getParent();
-    assertThat(repoRoot.resolve("bin/cairn")).isExecutable();
+  static void locateBuild() {
+    build = CairnBuild.of(TailProcessIT.class);
   }
 
   @AfterEach
@@ -119,14 +112,7 @@ class TailProcessIT {
   }
 
   private ProcessBuilder launcher(Path out, Path err, String... args) {
-    List<String> command = new ArrayList<>();
-    command.add(repoRoot.resolve("bin/cairn").toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(tmp.toFile());
-    builder.environment().remove(DataDirOptions.DATA_DIR_ENV);
-    builder.environment().put("CAIRN_TARGET", buildFolderName);
-    builder.environment().put("CAIRN_JAVA_OPTS", "-Xmx128m -XX:TieredStopAtLevel=1");
-    builder.redirectOutput(out.toFile()).redirectError(err.toFile());
-    return builder;
+    return build.smallLauncher(tmp, List.of(args)).redirectOutput(out.toFile()).redirectError(err.toFile());
   }
+
 }
