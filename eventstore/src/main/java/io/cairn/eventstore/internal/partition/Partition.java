@@ -161,7 +161,7 @@ public final class Partition extends VerticleBase {
         return;
       }
     }
-    long currentVersion = storage.currentVersion(request.aggregateId(), key);
+    long currentVersion = storage.currentVersion(key);
     ExpectedVersion expected = request.expectedVersion();
     if (!expected.matches(currentVersion)) {
       if (expected instanceof ExpectedVersion.Exact exact && exact.version() > storage.logEndOffset()) {

@@ -238,26 +238,29 @@ final class PartitionStorage {
 
   // ---------------------------------------------------------------- append path (owner)
 
-  /** The stream's version including appends not yet durable (owner). */
-  long currentVersion(String aggregateId, byte[] key) {
-    return currentVersion(aggregateId, key, key.length);
+  /** The stream's version including appends not yet durable (owner); {@code key} is the UTF-8 id. */
+  long currentVersion(byte[] key) {
+    return currentVersion(StreamHash.hash64(key), key, key.length);
   }
 
-  /** {@link #currentVersion(String, byte[])} with the UTF-8 id in {@code key[0, keyLength)} (owner). */
-  private long currentVersion(String aggregateId, byte[] key, int keyLength) {
-    long cached = versions.version(aggregateId);
+  /**
+   * {@link #currentVersion(byte[])} of the aggregate whose UTF-8 id is {@code key[0, keyLength)} and whose
+   * stream hash is {@code hash} (owner).
+   */
+  private long currentVersion(long hash, byte[] key, int keyLength) {
+    long cached = versions.version(hash, key, 0, keyLength);
     if (cached != StreamVersionCache.ABSENT) {
       return cached;
     }
-    StreamIndexEntry latest = latestEntry(key, keyLength, Long.MAX_VALUE);
+    StreamIndexEntry latest = latestEntry(hash, key, keyLength, Long.MAX_VALUE);
     long version = latest == null ? 0 : latest.lastVersion();
-    versions.put(aggregateId, version, latest == null ? -1 : latest.nextOffset() - 1);
+    versions.put(hash, key, 0, keyLength, version, latest == null ? -1 : latest.nextOffset() - 1);
     return version;
   }
 
   /** The stream's version counting only batches below {@code visibleEnd} (owner). */
   long visibleVersion(byte[] key, long visibleEnd) {
-    StreamIndexEntry latest = latestEntry(key, key.length, visibleEnd);
+    StreamIndexEntry latest = latestEntry(StreamHash.hash64(key), key, key.length, visibleEnd);
     return latest == null ? 0 : latest.lastVersion();
   }
 
@@ -265,8 +268,7 @@ final class PartitionStorage {
    * The newest run of the aggregate below {@code endOffsetExclusive}, checking record keys against hash
    * collisions, or null if it has none. One small positional read per candidate, normally one.
    */
-  private StreamIndexEntry latestEntry(byte[] key, int keyLength, long endOffsetExclusive) {
-    long hash = StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
+  private StreamIndexEntry latestEntry(long hash, byte[] key, int keyLength, long endOffsetExclusive) {
     int skip = 0;
     while (true) {
       int skipped = skip;
@@ -387,8 +389,9 @@ final class PartitionStorage {
     LogAppendInfo info = log.append(batch);
     int count = request.events().size();
     long firstVersion = currentVersion + 1;
-    streamIndex.add(StreamHash.hash64(key), firstVersion, count, baseOffset, info.positionInSegment());
-    versions.put(request.aggregateId(), version, info.lastOffset());
+    long hash = StreamHash.hash64(key);
+    streamIndex.add(hash, firstVersion, count, baseOffset, info.positionInSegment());
+    versions.put(hash, key, 0, key.length, version, info.lastOffset());
     if (producer.isIdempotent()) {
       producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count, baseOffset,
           info.lastOffset(), firstVersion, version);
@@ -421,10 +424,7 @@ final class PartitionStorage {
     LogAppendInfo info = log.append(batch);
     StreamRuns runs = producedBatches.runs();
     runs.addTo(streamIndex, info.positionInSegment(), baseOffset);
-    PendingVersions pending = producedBatches.pending();
-    for (int slot = 0; slot < pending.size(); slot++) {
-      versions.put(pending.aggregateId(slot), pending.version(slot), pending.lastOffset(slot));
-    }
+    producedBatches.pending().applyTo(versions);
     if (producer.isIdempotent()) {
       producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count, baseOffset,
           info.lastOffset(), runs.firstVersionIfOneRun(count), runs.lastVersionIfOneRun(count));
@@ -560,7 +560,7 @@ final class PartitionStorage {
         entries.add(entry);
       }
     }
-    long visibleVersion = visibleEnd == Long.MAX_VALUE ? currentVersion(aggregateId, key) : visibleVersion(key, visibleEnd);
+    long visibleVersion = visibleEnd == Long.MAX_VALUE ? currentVersion(key) : visibleVersion(key, visibleEnd);
     return new StreamReadPlan(aggregateId, key, fromVersion, maxCount, entries, visibleVersion, visibleEnd);
   }
 

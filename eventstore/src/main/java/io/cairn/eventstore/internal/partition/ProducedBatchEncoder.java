@@ -30,8 +30,9 @@ import java.util.zip.CRC32C;
  * {@code records[2].key}, {@code records[2].headers.cairn.id}, ...) before anything is stored; the
  * checks of aggregate ids, type names, header names and tombstones are {@link AppendValidator}'s.
  *
- * <p>Per record it allocates the aggregate id string (once per run of one aggregate) and nothing else:
- * key, value and headers are copied from the produced batch into the builder directly.
+ * <p>It allocates nothing per record: aggregates are looked up by their id bytes and stream hash (no id
+ * string is decoded), and key, value and headers are copied from the produced batch into the builder
+ * directly.
  *
  * <p>Not thread-safe: the partition owner only, batch after batch.
  */
@@ -40,8 +41,8 @@ final class ProducedBatchEncoder implements AutoCloseable {
   /** The current version of an aggregate: from the owner's version cache or its stream index. */
   @FunctionalInterface
   interface VersionLookup {
-    /** The version of {@code aggregateId}, whose UTF-8 bytes are {@code key[0, keyLength)}. */
-    long currentVersion(String aggregateId, byte[] key, int keyLength);
+    /** The version of the aggregate whose UTF-8 id is {@code key[0, keyLength)} and whose stream hash is {@code hash}. */
+    long currentVersion(long hash, byte[] key, int keyLength);
   }
 
   private static final int INITIAL_KEY_BYTES = 64;
@@ -181,18 +182,19 @@ final class ProducedBatchEncoder implements AutoCloseable {
       }
       findReservedHeaders(index);
       long offset = baseOffset + index;
+      long hash = 0;
       if (!sameAggregate) {
-        String aggregateId = new String(key, 0, keyLength, StandardCharsets.UTF_8);
-        slot = pending.find(aggregateId);
+        hash = StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
+        slot = pending.find(hash, key, keyLength);
         if (slot == PendingVersions.ABSENT) {
-          slot = pending.add(aggregateId, versions.currentVersion(aggregateId, key, keyLength));
+          slot = pending.add(hash, key, keyLength, versions.currentVersion(hash, key, keyLength));
         }
       }
       long version = pending.next(slot, offset);
       if (sameAggregate) {
         runs.extendLast();
       } else {
-        runs.start(StreamHash.hash64(key, 0, keyLength, StreamHash.SEED), version, offset);
+        runs.start(hash, version, offset);
         swapKeys(keyLength);
       }
       writeRecord(version);
