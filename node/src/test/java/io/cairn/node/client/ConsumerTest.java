@@ -4,7 +4,9 @@ import static io.cairn.node.client.ClientTestSupport.await;
 import static io.cairn.node.client.ClientTestSupport.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cairn.client.CairnClient;
 import io.cairn.client.CairnConsumer;
+import io.cairn.client.ClientOptions;
 import io.cairn.client.TopicPartition;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.EventData;
@@ -14,10 +16,17 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +161,54 @@ class ConsumerTest {
     // then
     assertThat(position).isEqualTo(3);
     await(latest.close());
+  }
+
+  @Test
+  void thePollThatEmptiesTheBufferSendsTheNextFetchBeforeTheCallerPollsAgain() throws Exception {
+    // given: a consumer whose long polls last long, and one event more than a poll returns
+    CairnClient longPolling = await(CairnClient.connect(vertx, new ClientOptions()
+        .setBootstrapServers("127.0.0.1:" + store.node().protocolPort()).setMaxPollRecords(MAX_POLL_RECORDS)
+        .setFetchMaxWaitMs(30_000)));
+    CairnConsumer prefetching = longPolling.consumer();
+    TopicPartition partition = new TopicPartition("ledger", Partitioner.partitionFor("p", 2));
+    append("p", MAX_POLL_RECORDS + 1);
+    prefetching.assign(List.of(partition)).seek(partition, 0);
+    assertThat(await(prefetching.poll(10_000))).hasSize(MAX_POLL_RECORDS);
+
+    // when the last buffered event is taken
+    List<StoredEvent> last = await(prefetching.poll(0));
+
+    // then a Fetch for what follows is already waiting on the node, and it brings the next event
+    assertThat(payloads(last)).containsExactly("p#" + MAX_POLL_RECORDS);
+    awaitCondition(() -> scrapeMetrics().contains("cairn_protocol_requests_in_flight 1.0"),
+        "the prefetch to be waiting on the node");
+    append("p", 1);
+    List<StoredEvent> next = await(prefetching.poll(10_000));
+    assertThat(payloads(next)).containsExactly("p#0");
+    assertThat(next.get(0).offset()).isEqualTo(MAX_POLL_RECORDS + 1);
+    await(longPolling.close());
+  }
+
+  private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+
+  private String scrapeMetrics() {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+              URI.create("http://127.0.0.1:" + store.node().httpPort() + "/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 }

@@ -31,7 +31,10 @@ import java.util.function.Supplier;
  * The {@link CairnConsumer}. Per assigned partition it keeps the position (offset of the next event a poll
  * returns) or a pending reset to the first offset or the high watermark; events fetched beyond
  * {@code max.poll.records} wait in a remainder, and a partition with a remainder is not fetched again
- * before the remainder is returned. One Fetch covers every other assigned partition.
+ * before the remainder is returned. One Fetch covers every other assigned partition. As in Kafka's
+ * consumer, the poll that empties the remainder sends the next Fetch before it returns (a prefetch, with
+ * a long poll of {@code fetch.max.wait.ms}), so that events travel while the caller handles the last
+ * ones; a later poll waits for that Fetch instead of sending another.
  *
  * <p>Thread-safety: meant for one caller at a time (see {@link CairnConsumer}); the state is guarded by this
  * object's lock because fetch answers arrive on the client's event loop.
@@ -59,6 +62,8 @@ public final class DefaultConsumer implements CairnConsumer {
   private boolean polling;
   private boolean closed;
   private Promise<List<StoredEvent>> runningPoll;
+  /** The Fetch in flight (a prefetch, or one a poll waits for), or null. */
+  private Future<Void> inFlightFetch;
 
   /**
    * A consumer fetching through {@code channel} (its own connection), closed with {@code closeChannel}.
@@ -188,7 +193,7 @@ public final class DefaultConsumer implements CairnConsumer {
       runningPoll = result;
     }
     long deadlineNanos = System.nanoTime() + maxWaitMs * 1_000_000L;
-    resolveResets().compose(ignored -> fetchUntil(deadlineNanos)).onComplete(outcome -> {
+    resolveResets().compose(ignored -> awaitEvents(deadlineNanos)).onComplete(outcome -> {
       synchronized (this) {
         polling = false;
         runningPoll = null;
@@ -239,53 +244,113 @@ public final class DefaultConsumer implements CairnConsumer {
     });
   }
 
-  private Future<List<StoredEvent>> fetchUntil(long deadlineNanos) {
-    Map<TopicPartition, Long> from = new LinkedHashMap<>();
+  /**
+   * Events once a fetch brought some, or none at the deadline. Waits for the prefetch already in flight
+   * if there is one (at most until the deadline; it goes on after), else sends a fetch whose long poll
+   * ends by the deadline.
+   */
+  private Future<List<StoredEvent>> awaitEvents(long deadlineNanos) {
+    Future<Void> fetch;
+    long remainingMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
     synchronized (this) {
       if (closed) {
         return Future.succeededFuture(List.of());
       }
-      positions.forEach((partition, position) -> {
-        if (position.reset == null && position.offset >= 0) {
-          from.put(partition, position.offset);
+      if (!remainder.isEmpty()) {
+        return Future.succeededFuture(takeFromRemainder());
+      }
+      if (inFlightFetch != null) {
+        fetch = remainingMs == 0 ? Future.succeededFuture() : bounded(inFlightFetch, remainingMs);
+      } else {
+        fetch = startFetch((int) Math.min(remainingMs, options.fetchMaxWaitMs()));
+        if (fetch == null) {
+          return Future.succeededFuture(List.of());
         }
-      });
+      }
     }
+    return fetch.compose(arrived -> {
+      synchronized (this) {
+        if (!remainder.isEmpty()) {
+          return Future.succeededFuture(takeFromRemainder());
+        }
+      }
+      if (System.nanoTime() - deadlineNanos >= 0) {
+        return Future.succeededFuture(List.<StoredEvent>of());
+      }
+      return awaitEvents(deadlineNanos);
+    });
+  }
+
+  /** {@code fetch}, or a success after {@code waitMs} if it has not completed by then. */
+  private Future<Void> bounded(Future<Void> fetch, long waitMs) {
+    Promise<Void> bounded = Promise.promise();
+    long timer = core.vertx().setTimer(waitMs, id -> bounded.tryComplete());
+    fetch.onComplete(outcome -> {
+      core.vertx().cancelTimer(timer);
+      if (outcome.failed()) {
+        bounded.tryFail(outcome.cause());
+      } else {
+        bounded.tryComplete();
+      }
+    });
+    return bounded.future();
+  }
+
+  /**
+   * Sends one Fetch for every assigned partition with a position, from that position, with a long poll
+   * of {@code waitMs}; its answer goes into the remainder (unless a seek moved the partition meanwhile).
+   * Returns it as the fetch in flight, or null when no partition has a position. Under the lock.
+   */
+  private Future<Void> startFetch(int waitMs) {
+    Map<TopicPartition, Long> from = new LinkedHashMap<>();
+    positions.forEach((partition, position) -> {
+      if (position.reset == null && position.offset >= 0) {
+        from.put(partition, position.offset);
+      }
+    });
     if (from.isEmpty()) {
-      return Future.succeededFuture(List.of());
+      return null;
     }
-    long remainingMs = Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000);
-    int waitMs = (int) Math.min(remainingMs, options.fetchMaxWaitMs());
     Map<String, List<Fetch.PartitionData>> byTopic = new LinkedHashMap<>();
     from.forEach((partition, offset) -> byTopic.computeIfAbsent(partition.topic(), t -> new ArrayList<>())
         .add(new Fetch.PartitionData(partition.partition(), offset, options.maxPartitionFetchBytes())));
     List<Fetch.TopicData> topics = new ArrayList<>();
     byTopic.forEach((topic, partitions) -> topics.add(new Fetch.TopicData(topic, partitions)));
     Fetch.Request request = new Fetch.Request(waitMs, options.fetchMaxBytes(), topics);
-    return core.calls().<Fetch.Response>call(channel, request, RetryRule.ALWAYS, waitMs).compose(response -> {
-      List<StoredEvent> returned;
+    Future<Void> fetch = core.calls().<Fetch.Response>call(channel, request, RetryRule.ALWAYS, waitMs)
+        .map(response -> {
+          keepFetched(from, response);
+          return null;
+        });
+    inFlightFetch = fetch;
+    fetch.onComplete(ignored -> {
       synchronized (this) {
-        for (Map.Entry<TopicPartition, Long> entry : from.entrySet()) {
-          TopicPartition partition = entry.getKey();
-          Position position = positions.get(partition);
-          if (position == null || position.reset != null || position.offset != entry.getValue()) {
-            continue;
-          }
-          PartitionFetch fetched = PartitionFetch.decode(partition.topic(), entry.getValue(),
-              PartitionFetch.find(response, partition.topic(), partition.partition()));
-          remainder.addAll(fetched.events());
-          fetchedUpTo.put(partition, fetched.nextOffset());
-          if (fetched.events().isEmpty()) {
-            position.offset = fetched.nextOffset();
-          }
+        if (inFlightFetch == fetch) {
+          inFlightFetch = null;
         }
-        returned = takeFromRemainder();
       }
-      if (!returned.isEmpty() || System.nanoTime() - deadlineNanos >= 0) {
-        return Future.succeededFuture(returned);
-      }
-      return fetchUntil(deadlineNanos);
     });
+    return fetch;
+  }
+
+  /** Puts the events of {@code response} into the remainder, for partitions still at the offsets fetched from. */
+  private synchronized void keepFetched(Map<TopicPartition, Long> from, Fetch.Response response) {
+    for (Map.Entry<TopicPartition, Long> entry : from.entrySet()) {
+      TopicPartition partition = entry.getKey();
+      Position position = positions.get(partition);
+      if (position == null || position.reset != null || position.offset != entry.getValue()
+          || fetchedUpTo.containsKey(partition)) {
+        continue;
+      }
+      PartitionFetch fetched = PartitionFetch.decode(partition.topic(), entry.getValue(),
+          PartitionFetch.find(response, partition.topic(), partition.partition()));
+      remainder.addAll(fetched.events());
+      fetchedUpTo.put(partition, fetched.nextOffset());
+      if (fetched.events().isEmpty()) {
+        position.offset = fetched.nextOffset();
+        fetchedUpTo.remove(partition);
+      }
+    }
   }
 
   /** Up to {@code max.poll.records} events from the remainder, advancing positions past them. Under the lock. */
@@ -314,6 +379,10 @@ public final class DefaultConsumer implements CairnConsumer {
       }
       return true;
     });
+    if (remainder.isEmpty() && inFlightFetch == null && !closed) {
+      // pipelining, as Kafka's consumer: the next events travel while the caller handles these
+      startFetch(options.fetchMaxWaitMs());
+    }
     return taken;
   }
 
