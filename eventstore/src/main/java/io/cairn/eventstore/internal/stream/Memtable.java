@@ -8,15 +8,18 @@ import java.util.Arrays;
  * to the newest entry of that hash. Each entry links to the previous entry of its hash, so the
  * entries of one hash are walked newest first without a scan.
  *
- * <p>Layout, all primitive arrays: {@code entries} holds {@value #ENTRY_LONGS} longs per entry
- * (hash, firstVersion, baseOffset, eventCount &lt;&lt; 32 | position); {@code links[i]} is
+ * <p>Layout, all primitive arrays: entry pages hold {@value #ENTRY_LONGS} longs per entry
+ * (hash, firstVersion, baseOffset, eventCount &lt;&lt; 32 | position); link pages hold per entry
  * {@code previousEntry << 1 | irregularBit} with previousEntry = -1 for none; the irregular bit of
  * an entry says that its chain (it and every older entry of its hash) is not one dense version
  * sequence, i.e. two aggregates share the hash (or versions were fed out of order), so lookups may
  * not stop early. {@code table} holds entry index + 1 (0 = empty slot), linear probing.
  *
- * <p>Arrays grow by doubling (capped at the configured maximum the first time), so {@link #add}
- * is amortised O(1) and allocates only when it grows. A memtable is mutable until
+ * <p>Entries and links live in pages of {@value #PAGE_ENTRIES} entries: the first page grows by
+ * doubling from a small size (many partitions, most of them quiet, each have a memtable), then whole
+ * pages are added, so that growing a large memtable never copies what it holds (a 1 000 000-entry
+ * memtable is 32 MB: copying it stalled the owner thread, and the append path with it, for
+ * milliseconds). {@link #add} is O(1) and allocates only when it grows. A memtable is mutable until
  * {@link #freeze}; afterwards it never changes and may be read from any thread once safely
  * published (the worker that writes it to a chunk file). Before that, owner thread only.
  */
@@ -49,8 +52,15 @@ final class Memtable {
   private long toOffset = -1;
   private boolean frozen;
 
-  private long[] entries;
-  private int[] links;
+  /** Entries per page, beyond the first page's doubling: 512 KiB of entries and 64 KiB of links. */
+  static final int PAGE_ENTRIES = 1 << 14;
+  private static final int PAGE_SHIFT = Integer.numberOfTrailingZeros(PAGE_ENTRIES);
+  private static final int PAGE_MASK = PAGE_ENTRIES - 1;
+
+  private long[][] entryPages;
+  private int[][] linkPages;
+  /** Entries the pages hold. */
+  private int capacity;
   private int size;
   private int[] table;
   private int tableShift;
@@ -60,8 +70,9 @@ final class Memtable {
     this.fromOffset = fromOffset;
     this.maxEntries = maxEntries;
     int capacity = Math.min(INITIAL_CAPACITY, maxEntries);
-    this.entries = new long[capacity * ENTRY_LONGS];
-    this.links = new int[capacity];
+    this.entryPages = new long[][] {new long[capacity * ENTRY_LONGS]};
+    this.linkPages = new int[][] {new int[capacity]};
+    this.capacity = capacity;
     allocateTable(tableSlotsFor(capacity));
   }
 
@@ -98,23 +109,24 @@ final class Memtable {
 
   /** Appends an entry; the caller has validated the values and the offset order. */
   void add(long hash, long firstVersion, int eventCount, long baseOffset, int position) {
-    if (size == links.length) {
+    if (size == capacity) {
       growEntries();
     }
     int index = size;
-    int at = index * ENTRY_LONGS;
-    entries[at + HASH_SLOT] = hash;
-    entries[at + FIRST_VERSION_SLOT] = firstVersion;
-    entries[at + BASE_OFFSET_SLOT] = baseOffset;
-    entries[at + COUNT_POSITION_SLOT] = (long) eventCount << Integer.SIZE | (position & POSITION_MASK);
+    long[] page = entryPages[index >>> PAGE_SHIFT];
+    int at = (index & PAGE_MASK) * ENTRY_LONGS;
+    page[at + HASH_SLOT] = hash;
+    page[at + FIRST_VERSION_SLOT] = firstVersion;
+    page[at + BASE_OFFSET_SLOT] = baseOffset;
+    page[at + COUNT_POSITION_SLOT] = (long) eventCount << Integer.SIZE | (position & POSITION_MASK);
     int slot = slotOf(hash);
     int head = table[slot] - 1;
     if (head == NO_ENTRY) {
-      links[index] = NO_ENTRY << LINK_SHIFT;
+      setLink(index, NO_ENTRY << LINK_SHIFT);
       distinct++;
     } else {
       boolean irregular = isIrregular(head) || firstVersion != firstVersion(head) + eventCount(head);
-      links[index] = head << LINK_SHIFT | (irregular ? IRREGULAR_BIT : 0);
+      setLink(index, head << LINK_SHIFT | (irregular ? IRREGULAR_BIT : 0));
     }
     table[slot] = index + 1;
     size++;
@@ -130,32 +142,32 @@ final class Memtable {
 
   /** The entry of the same hash before {@code entry}, or {@link #NO_ENTRY}. */
   int previous(int entry) {
-    return links[entry] >> LINK_SHIFT;
+    return link(entry) >> LINK_SHIFT;
   }
 
   /** Whether the chain ending at {@code entry} is not one dense version sequence. */
   boolean isIrregular(int entry) {
-    return (links[entry] & IRREGULAR_BIT) != 0;
+    return (link(entry) & IRREGULAR_BIT) != 0;
   }
 
   long hash(int entry) {
-    return entries[entry * ENTRY_LONGS + HASH_SLOT];
+    return entryLong(entry, HASH_SLOT);
   }
 
   long firstVersion(int entry) {
-    return entries[entry * ENTRY_LONGS + FIRST_VERSION_SLOT];
+    return entryLong(entry, FIRST_VERSION_SLOT);
   }
 
   long baseOffset(int entry) {
-    return entries[entry * ENTRY_LONGS + BASE_OFFSET_SLOT];
+    return entryLong(entry, BASE_OFFSET_SLOT);
   }
 
   int eventCount(int entry) {
-    return (int) (entries[entry * ENTRY_LONGS + COUNT_POSITION_SLOT] >>> Integer.SIZE);
+    return (int) (entryLong(entry, COUNT_POSITION_SLOT) >>> Integer.SIZE);
   }
 
   int position(int entry) {
-    return (int) entries[entry * ENTRY_LONGS + COUNT_POSITION_SLOT];
+    return (int) entryLong(entry, COUNT_POSITION_SLOT);
   }
 
   /**
@@ -281,7 +293,7 @@ final class Memtable {
 
   /** Heap bytes of the arrays plus a fixed overhead. */
   long memoryBytes() {
-    return (long) entries.length * Long.BYTES + (long) links.length * Integer.BYTES
+    return (long) capacity * (ENTRY_LONGS * Long.BYTES + Integer.BYTES)
         + (long) table.length * Integer.BYTES + OBJECT_OVERHEAD_BYTES;
   }
 
@@ -336,21 +348,45 @@ final class Memtable {
     int slot = (int) ((hash * TABLE_MIX) >>> tableShift);
     while (true) {
       int stored = table[slot];
-      if (stored == EMPTY_SLOT || entries[(stored - 1) * ENTRY_LONGS + HASH_SLOT] == hash) {
+      if (stored == EMPTY_SLOT || hash(stored - 1) == hash) {
         return slot;
       }
       slot = (slot + 1) & mask;
     }
   }
 
+  /**
+   * Makes room for more entries: doubles the first page up to {@value #PAGE_ENTRIES} entries (by half
+   * once past {@code maxEntries}: a memtable grows beyond it only while frozen ones wait to be written),
+   * then adds whole pages.
+   */
   private void growEntries() {
-    int capacity = links.length;
-    int grown = capacity < maxEntries ? (int) Math.min((long) capacity * 2, maxEntries) : capacity + (capacity >> 1);
-    if (grown <= capacity) {
-      grown = capacity + 1;
+    if (capacity < PAGE_ENTRIES) {
+      int grown = capacity < maxEntries ? (int) Math.min((long) capacity * 2, maxEntries) : capacity + (capacity >> 1);
+      grown = Math.min(Math.max(grown, capacity + 1), PAGE_ENTRIES);
+      entryPages[0] = Arrays.copyOf(entryPages[0], grown * ENTRY_LONGS);
+      linkPages[0] = Arrays.copyOf(linkPages[0], grown);
+      capacity = grown;
+      return;
     }
-    entries = Arrays.copyOf(entries, grown * ENTRY_LONGS);
-    links = Arrays.copyOf(links, grown);
+    int pages = capacity >>> PAGE_SHIFT;
+    entryPages = Arrays.copyOf(entryPages, pages + 1);
+    linkPages = Arrays.copyOf(linkPages, pages + 1);
+    entryPages[pages] = new long[PAGE_ENTRIES * ENTRY_LONGS];
+    linkPages[pages] = new int[PAGE_ENTRIES];
+    capacity += PAGE_ENTRIES;
+  }
+
+  private long entryLong(int entry, int field) {
+    return entryPages[entry >>> PAGE_SHIFT][(entry & PAGE_MASK) * ENTRY_LONGS + field];
+  }
+
+  private int link(int entry) {
+    return linkPages[entry >>> PAGE_SHIFT][entry & PAGE_MASK];
+  }
+
+  private void setLink(int entry, int link) {
+    linkPages[entry >>> PAGE_SHIFT][entry & PAGE_MASK] = link;
   }
 
   private void rehash(int slots) {
@@ -358,7 +394,7 @@ final class Memtable {
     allocateTable(slots);
     for (int stored : old) {
       if (stored != EMPTY_SLOT) {
-        table[slotOf(entries[(stored - 1) * ENTRY_LONGS + HASH_SLOT])] = stored;
+        table[slotOf(hash(stored - 1))] = stored;
       }
     }
   }
@@ -369,10 +405,7 @@ final class Memtable {
     distinct = 0;
     size = 0;
     for (int i = 0; i < count; i++) {
-      int at = i * ENTRY_LONGS;
-      long packed = entries[at + COUNT_POSITION_SLOT];
-      add(entries[at + HASH_SLOT], entries[at + FIRST_VERSION_SLOT], (int) (packed >>> Integer.SIZE),
-          entries[at + BASE_OFFSET_SLOT], (int) packed);
+      add(hash(i), firstVersion(i), eventCount(i), baseOffset(i), position(i));
     }
   }
 
