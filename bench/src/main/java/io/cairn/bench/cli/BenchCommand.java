@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
         RecoveryCommand.class,
         PeersCommand.class,
         ProduceCommand.class,
+        CommandsCommand.class,
         VerifyAcksCommand.class,
         JmhCommand.class,
         RecoveryChildCommand.class
@@ -32,6 +33,6 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new ParameterException(spec.commandLine(), "missing subcommand: append, read-stream, recovery, peers, "
-        + "produce, verify-acks or jmh");
+        + "produce, commands, verify-acks or jmh");
   }
 }

@@ -99,6 +99,31 @@ class BenchCommandTest {
   }
 
   @Test
+  void commandsRejectsFewerAggregatesThanLoops() {
+    assertThat(run("commands", "--concurrency", "8", "--aggregates", "4")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--aggregates = 4").contains("at least --concurrency (8)");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void commandsRejectsALongAggregateShorterThanTheSnapshotInterval() {
+    assertThat(run("commands", "--load-events", "50", "--snapshot-every", "100")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--load-events = 50").contains("at least --snapshot-every (100)");
+  }
+
+  @Test
+  void commandsRejectsPayloadsSmallerThanACounterEvent() {
+    assertThat(run("commands", "--payload-bytes", "10")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("--payload-bytes = 10");
+  }
+
+  @Test
+  void commandsRejectsANodeAndADataDirTogether() {
+    assertThat(run("commands", "--bootstrap", "127.0.0.1:1", "--data-dir", "x")).isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(err.toString()).contains("either --bootstrap or --data-dir");
+  }
+
+  @Test
   void readStreamRejectsFewerEventsThanTheTarget() {
     assertThat(run("read-stream", "--events", "50", "--target-events", "100")).isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(err.toString()).contains("--events = 50");
@@ -123,7 +148,7 @@ class BenchCommandTest {
 
     // then
     assertThat(exitCode).isEqualTo(CommandLine.ExitCode.OK);
-    assertThat(out.toString()).contains("append", "read-stream", "recovery", "peers", "produce", "verify-acks", "jmh")
+    assertThat(out.toString()).contains("append", "read-stream", "recovery", "peers", "produce", "commands", "verify-acks", "jmh")
         .doesNotContain("recovery-child");
   }
 
