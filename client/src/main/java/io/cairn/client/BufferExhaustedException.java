@@ -10,7 +10,7 @@ public final class BufferExhaustedException extends CairnException {
 
   public BufferExhaustedException(long recordBytes, long usedBytes, long bufferMemoryBytes) {
     super("producer buffer full: a record of about " + recordBytes + " bytes does not fit, " + usedBytes + " of "
-        + ClientOptions.BUFFER_MEMORY + " = " + bufferMemoryBytes + " bytes are held by unacknowledged records",
+        + ClientOptions.BUFFER_MEMORY + " = " + bufferMemoryBytes + " bytes are held by the buffers of unacknowledged batches",
         true);
   }
 }

@@ -40,7 +40,7 @@ public interface CairnProducer {
    */
   Future<Void> bufferAvailable();
 
-  /** Bytes of {@code buffer.memory} held by records not yet acknowledged. */
+  /** Bytes of {@code buffer.memory} held by batch buffers (and records waiting for metadata) not yet acknowledged. */
   long bufferedBytes();
 
   /**

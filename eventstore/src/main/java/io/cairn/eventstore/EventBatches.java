@@ -1,6 +1,7 @@
 package io.cairn.eventstore;
 
 import io.cairn.eventstore.internal.EventBatchCodec;
+import io.cairn.eventstore.internal.ProducedBatchWriter;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -27,6 +28,23 @@ public final class EventBatches {
   public static ByteBuffer encode(List<KeyedEvent> events, CompressionType compression, ProducerInfo producer,
                                   long timestampMs) {
     return EventBatchCodec.encode(events, compression, producer, timestampMs);
+  }
+
+  /**
+   * A writer that builds one produce batch, record by record, into {@code buffer}'s backing array (see
+   * {@link EventBatchWriter}). The buffer MUST be a heap buffer whose array starts at index 0 of the buffer
+   * ({@link ByteBuffer#allocate}) and hold more than a batch header (61 bytes).
+   */
+  public static EventBatchWriter writer(ByteBuffer buffer) {
+    return new ProducedBatchWriter(buffer);
+  }
+
+  /**
+   * The buffer capacity in which a new {@link #writer} surely takes the record ({@code aggregateId},
+   * {@code event}): batch header plus an upper bound of the record's size. Checks nothing; allocates nothing.
+   */
+  public static long capacityFor(String aggregateId, EventData event) {
+    return ProducedBatchWriter.capacityFor(aggregateId, event);
   }
 
   /**

@@ -2,7 +2,6 @@ package io.cairn.eventstore.internal;
 
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.EventData;
-import io.cairn.eventstore.Header;
 import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.StorageException;
@@ -46,28 +45,36 @@ public final class EventBatchCodec {
         producer.producerEpoch(), producer.baseSequence(), timestampMs);
     for (int i = 0; i < events.size(); i++) {
       KeyedEvent keyed = events.get(i);
-      String aggregateId = keyed.aggregateId();
       EventData event = keyed.event();
-      // field names are built only for a bad event: this runs for every record a producer sends
-      int idBytes = Utf8.encodedLength(aggregateId);
-      if (!AppendValidator.isAggregateIdLength(idBytes)) {
-        AppendValidator.ensureAggregateIdLength("events[" + i + "].aggregateId", idBytes, () -> aggregateId);
-      }
-      if (!AppendValidator.hasValidShape(event)) {
-        AppendValidator.ensureEventShape("events[" + i + "]", event);
-      }
-      List<Header> headers = event.headers();
-      EventHeaders.startProducedEvent(builder, timestampMs, aggregateId, event.eventId(), event.type(),
-          event.payload(), headers.size());
-      for (int h = 0; h < headers.size(); h++) {
-        builder.addHeader(headers.get(h).key(), headers.get(h).value());
-      }
-      builder.endRecord();
+      ensureProducible(i, keyed.aggregateId(), event);
+      EventHeaders.addProducedEvent(builder, timestampMs, keyed.aggregateId(), event.eventId(), event.type(),
+          event.payload(), event.headers());
     }
     ByteBuffer built = builder.build();
     ByteBuffer batch = ByteBuffer.allocate(built.remaining());
     batch.put(built).flip();
     return batch;
+  }
+
+  /**
+   * Checks event {@code index} of a produce batch as {@link #encode} does, naming the fields
+   * {@code events[<index>].aggregateId}, {@code .type} and {@code .headers}; returns the aggregate id's
+   * UTF-8 length. Field names are built only for a bad event: this runs for every record a producer sends.
+   */
+  static int ensureProducible(int index, String aggregateId, EventData event) {
+    int idBytes = Utf8.encodedLength(aggregateId);
+    if (!AppendValidator.isAggregateIdLength(idBytes)) {
+      AppendValidator.ensureAggregateIdLength("events[" + index + "].aggregateId", idBytes, () -> aggregateId);
+    }
+    if (!AppendValidator.hasValidShape(event)) {
+      AppendValidator.ensureEventShape("events[" + index + "]", event);
+    }
+    return idBytes;
+  }
+
+  /** This thread's long-lived builder (its arrays and compression contexts), for encoding and compressing. */
+  static RecordBatchBuilder threadBuilder() {
+    return BUILDERS.get();
   }
 
   /** See {@code EventBatches.decode}. */

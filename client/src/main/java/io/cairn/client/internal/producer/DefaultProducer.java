@@ -6,14 +6,12 @@ import io.cairn.client.ClientOptions;
 import io.cairn.client.ProduceAck;
 import io.cairn.client.internal.core.CallerContext;
 import io.cairn.client.internal.core.ClientCore;
+import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.InvalidInputException;
-import io.cairn.eventstore.KeyedEvent;
-import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.StoreClosedException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,9 +20,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
- * The {@link CairnProducer}: {@code send} runs on the caller's thread (route by aggregate id, reserve
- * {@code buffer.memory}, append to the partition's open batch under that partition's lock) and wakes the
- * {@link Sender} on the client's event loop only when a batch opens or fills.
+ * The {@link CairnProducer}: {@code send} runs on the caller's thread (route by aggregate id, check and
+ * serialize the record into the partition's open batch under that partition's lock, taking a pooled
+ * {@code batch.size} buffer from {@code buffer.memory} when a batch opens) and wakes the {@link Sender} on the
+ * client's event loop only when a batch opens or fills. A refused record fails its own future at once.
  *
  * <p>Thread-safe.
  */
@@ -38,10 +37,10 @@ public final class DefaultProducer implements CairnProducer {
   private final ClientCore core;
   private final ClientOptions options;
   private final MemoryBudget budget;
+  private final BufferPool pool;
   private final Sender sender;
   private final Map<String, TopicRoute> routes = new ConcurrentHashMap<>();
   private final BooleanSupplier clientClosed;
-  private final int batchSizeBytes;
   private final Promise<Void> closedPromise = Promise.promise();
   private volatile boolean closed;
 
@@ -53,8 +52,8 @@ public final class DefaultProducer implements CairnProducer {
     this.core = core;
     this.options = core.options();
     this.clientClosed = clientClosed;
-    this.batchSizeBytes = options.batchSize();
     this.budget = new MemoryBudget(options.bufferMemory(), options.batchSize());
+    this.pool = new BufferPool(budget, options.batchSize());
     String name = options.clientId() + "-producer-" + NEXT_ID.incrementAndGet();
     this.sender = new Sender(core, name, clientStopped, this::forget);
   }
@@ -71,47 +70,95 @@ public final class DefaultProducer implements CairnProducer {
           null, "is required"));
       return promise.future();
     }
-    byte[] key = aggregateId.getBytes(StandardCharsets.UTF_8);
-    if (key.length == 0 || key.length > MAX_AGGREGATE_ID_BYTES) {
+    if (!AggregateKeys.hasUtf8Length(aggregateId, MAX_AGGREGATE_ID_BYTES)) {
       promise.fail(new InvalidInputException("aggregateId", aggregateId, "must be 1 to " + MAX_AGGREGATE_ID_BYTES
-          + " UTF-8 bytes, is " + key.length));
+          + " UTF-8 bytes, is " + AggregateKeys.utf8Length(aggregateId)));
       return promise.future();
     }
-    int recordBytes = RecordSizes.estimate(key.length, event);
-    if (recordBytes + RecordSizes.BATCH_HEADER_BYTES > budget.capacityBytes()) {
-      promise.fail(new InvalidInputException("event", recordBytes + " bytes", "is larger than "
-          + ClientOptions.BUFFER_MEMORY + " = " + budget.capacityBytes() + " bytes"));
-      return promise.future();
-    }
-    if (!budget.tryReserve(recordBytes)) {
-      promise.fail(new BufferExhaustedException(recordBytes, budget.usedBytes(), budget.capacityBytes()));
-      return promise.future();
-    }
-    KeyedEvent keyed = new KeyedEvent(aggregateId, event);
     TopicRoute route = routes.get(topic);
     if (route == null) {
       route = routes.computeIfAbsent(topic, TopicRoute::new);
     }
     PartitionState[] partitions = route.partitions();
-    if (partitions == null) {
-      TopicRoute.WaitingRecord waiting = new TopicRoute.WaitingRecord(key, keyed, promise, recordBytes);
-      if (route.waitIfUnknown(waiting)) {
-        maybeLookUp(route);
-        return promise.future();
-      }
+    if (partitions == null && !waitForPartitions(route, aggregateId, event, promise)) {
       partitions = route.partitions();
     }
-    append(partitions, key, keyed, promise, recordBytes);
+    if (partitions != null) {
+      append(partitions, aggregateId, event, promise, null, System.currentTimeMillis());
+    }
     return promise.future();
   }
 
-  private void append(PartitionState[] partitions, byte[] key, KeyedEvent event, Promise<ProduceAck> promise,
-                      int recordBytes) {
-    PartitionState partition = partitions[Partitioner.partitionFor(key, partitions.length)];
-    int result = partition.append(event, promise, recordBytes, batchSizeBytes, budget, System.nanoTime());
-    if (result != 0) {
+  /**
+   * Queues the record until the topic's partition count is known, holding about its size of
+   * {@code buffer.memory} meanwhile, and returns true; fails {@code promise} (true) if the budget has no room;
+   * returns false if the count became known meanwhile (the caller appends).
+   */
+  private boolean waitForPartitions(TopicRoute route, String aggregateId, EventData event,
+                                    Promise<ProduceAck> promise) {
+    long recordBytes = EventBatches.capacityFor(aggregateId, event);
+    if (recordBytes > budget.capacityBytes()) {
+      promise.fail(tooLarge(recordBytes));
+      return true;
+    }
+    if (!budget.tryReserve(recordBytes)) {
+      promise.fail(new BufferExhaustedException(recordBytes, budget.usedBytes(), budget.capacityBytes()));
+      return true;
+    }
+    TopicRoute.WaitingRecord waiting = new TopicRoute.WaitingRecord(aggregateId, event, promise,
+        System.currentTimeMillis(), recordBytes);
+    if (route.waitIfUnknown(waiting)) {
+      maybeLookUp(route);
+      return true;
+    }
+    budget.release(recordBytes);
+    return false;
+  }
+
+  /**
+   * Serializes the record into its partition's open batch, or fails {@code promise} if it is refused;
+   * {@code credit}: see {@link PartitionState#append}.
+   */
+  private void append(PartitionState[] partitions, String aggregateId, EventData event,
+                      Promise<ProduceAck> promise, BufferPool.Credit credit, long timestampMs) {
+    PartitionState partition = partitions[AggregateKeys.partitionFor(aggregateId, partitions.length)];
+    int result;
+    try {
+      result = partition.append(aggregateId, event, promise, pool, credit, timestampMs, System.nanoTime());
+    } catch (InvalidInputException invalid) {
+      promise.fail(invalid);
+      return;
+    }
+    if (result == PartitionState.NO_MEMORY) {
+      promise.fail(new BufferExhaustedException(EventBatches.capacityFor(aggregateId, event), budget.usedBytes(),
+          budget.capacityBytes()));
+    } else if (result == PartitionState.TOO_LARGE) {
+      promise.fail(tooLarge(EventBatches.capacityFor(aggregateId, event)));
+    } else if (result != 0) {
       sender.wakeup();
     }
+  }
+
+  /**
+   * Appends records that waited for the partition count: the {@code buffer.memory} they hold pays for the
+   * buffers they need, and they are never refused for memory (they were accepted); what is left is given back.
+   */
+  private void appendWaited(PartitionState[] partitions, List<TopicRoute.WaitingRecord> waiting) {
+    long held = 0;
+    for (TopicRoute.WaitingRecord record : waiting) {
+      held += record.recordBytes();
+    }
+    BufferPool.Credit credit = new BufferPool.Credit(held);
+    for (TopicRoute.WaitingRecord record : waiting) {
+      append(partitions, record.aggregateId(), record.event(), record.promise(), credit,
+          record.timestampMs());
+    }
+    budget.release(credit.bytes());
+  }
+
+  private InvalidInputException tooLarge(long recordBytes) {
+    return new InvalidInputException("event", recordBytes + " bytes", "is larger than " + ClientOptions.BUFFER_MEMORY
+        + " = " + budget.capacityBytes() + " bytes");
   }
 
   private void maybeLookUp(TopicRoute route) {
@@ -121,8 +168,7 @@ public final class DefaultProducer implements CairnProducer {
     core.metadata().partitionCount(route.topic()).onComplete(answer -> {
       if (answer.succeeded()) {
         List<PartitionState> created = route.resolve(answer.result(),
-            (partitions, waiting) -> append(partitions, waiting.key(), waiting.event(), waiting.promise(),
-                waiting.recordBytes()));
+            (partitions, waiting) -> appendWaited(partitions, waiting));
         sender.register(created);
         sender.wakeup();
       } else {

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The producer's {@code buffer.memory}: bytes held by records from {@code send} until their batch has an
- * outcome. A reservation either fits at once or is refused (the caller fails the send with
+ * The producer's {@code buffer.memory}: bytes held by batch buffers (and by records waiting for metadata) from
+ * {@code send} until their batch has an outcome. A reservation either fits at once or is refused (the caller fails the send with
  * {@link io.cairn.client.BufferExhaustedException}); nothing waits in here. {@link #whenAvailable()} tells
  * a refused caller when at least {@code availableThresholdBytes} are free again.
  *
@@ -46,6 +46,14 @@ public final class MemoryBudget {
         return true;
       }
     }
+  }
+
+  /**
+   * Reserves {@code bytes} whether they fit or not: for records accepted earlier that must not be refused now
+   * (they waited for metadata). Sends are refused until the use is below the capacity again.
+   */
+  public void forceReserve(long bytes) {
+    usedBytes.addAndGet(bytes);
   }
 
   /** Gives back {@code bytes} reserved earlier, completing waiters if enough is free now. */

@@ -1,8 +1,11 @@
 package io.cairn.client.internal.producer;
 
 import io.cairn.client.ProduceAck;
-import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.EventBatches;
+import io.cairn.eventstore.EventData;
+import io.cairn.eventstore.InvalidInputException;
 import io.vertx.core.Promise;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +26,23 @@ import java.util.List;
  */
 public final class PartitionState {
 
+  /** Largest buffer a batch may have: the largest array the JVM reliably allocates. */
+  private static final long MAX_BUFFER_BYTES = Integer.MAX_VALUE - 8;
+
   /** {@link #append} result bit: the record opened a new batch (the linger timer may need arming). */
   public static final int NEW_BATCH = 1;
   /** {@link #append} result bit: a batch is now closed and ready to send. */
   public static final int BATCH_READY = 2;
+  /** {@link #append} result: refused, the record needs a new buffer and {@code buffer.memory} has no room for it. */
+  public static final int NO_MEMORY = 4;
+  /** {@link #append} result: refused, the record's batch would be larger than {@code buffer.memory}. */
+  public static final int TOO_LARGE = 8;
 
   private final String topic;
   private final int partition;
   private final ArrayDeque<ProducerBatch> queue = new ArrayDeque<>();
+  /** Records of the batch that left the queue or was closed last: how many promises a new batch makes room for. */
+  private int lastBatchRecords;
 
   private final ArrayDeque<ProducerBatch> retries = new ArrayDeque<>();
   private final ArrayDeque<ProducerBatch> inFlight = new ArrayDeque<>();
@@ -61,25 +73,60 @@ public final class PartitionState {
   // queue (any thread, under the lock)
 
   /**
-   * Adds a record whose {@code recordBytes} are already reserved from {@code budget}: to the open batch, or
-   * to a new one when there is none or the record would take it past {@code batchSizeBytes}. Returns
-   * {@link #NEW_BATCH} and {@link #BATCH_READY} bits.
+   * Serializes a record into the open batch, or into a new batch when there is none or the record does not
+   * fit it: the new batch takes a {@code batch.size} buffer from {@code pool}, or one of its own size for a
+   * record larger than that (such a batch is closed at once, as Kafka's). Returns {@link #NEW_BATCH} and
+   * {@link #BATCH_READY} bits, or {@link #NO_MEMORY} or {@link #TOO_LARGE} when the record was refused
+   * (nothing changed; the open batch stays open). On success {@code promise} is the batch's. A record accepted
+   * earlier (it waited for metadata) passes the {@code buffer.memory} it holds as {@code credit} and is never
+   * refused for memory; a new one passes null.
+   *
+   * @throws InvalidInputException if the event is refused (nothing changed)
    */
-  public synchronized int append(KeyedEvent event, Promise<ProduceAck> promise, int recordBytes, int batchSizeBytes,
-                                 MemoryBudget budget, long nowNanos) {
-    int result = 0;
-    ProducerBatch batch = queue.peekLast();
-    if (batch != null && !batch.isClosed() && batch.wouldOverflow(recordBytes, batchSizeBytes)) {
-      batch.close();
+  public synchronized int append(String aggregateId, EventData event, Promise<ProduceAck> promise, BufferPool pool,
+                                 BufferPool.Credit credit, long timestampMs, long nowNanos) {
+    ProducerBatch open = queue.peekLast();
+    if (open != null && !open.isClosed()) {
+      if (open.tryAdd(aggregateId, event, promise, timestampMs)) {
+        if (open.isFull()) {
+          open.close();
+          return BATCH_READY;
+        }
+        return 0;
+      }
+    } else {
+      open = null;
+    }
+    long needed = Math.max(pool.batchSizeBytes(), EventBatches.capacityFor(aggregateId, event));
+    if (needed > pool.budget().capacityBytes() || needed > MAX_BUFFER_BYTES) {
+      return TOO_LARGE;
+    }
+    ByteBuffer buffer = credit == null ? pool.tryAllocate((int) needed) : pool.allocate((int) needed, credit);
+    if (buffer == null) {
+      return NO_MEMORY;
+    }
+    if (open != null) {
+      lastBatchRecords = open.recordCount();
+    }
+    ProducerBatch batch = new ProducerBatch(this, pool, buffer, nowNanos, lastBatchRecords);
+    boolean added;
+    try {
+      added = batch.tryAdd(aggregateId, event, promise, timestampMs);
+    } catch (RuntimeException refused) {
+      pool.release(buffer);
+      throw refused;
+    }
+    if (!added) {
+      pool.release(buffer);
+      throw new IllegalStateException("a record did not fit the " + needed + " bytes EventBatches.capacityFor gave");
+    }
+    int result = NEW_BATCH;
+    if (open != null) {
+      open.close();
       result |= BATCH_READY;
     }
-    if (batch == null || batch.isClosed()) {
-      batch = new ProducerBatch(this, budget, nowNanos);
-      queue.addLast(batch);
-      result |= NEW_BATCH;
-    }
-    batch.add(event, promise, recordBytes);
-    if (batch.estimatedBytes() >= batchSizeBytes) {
+    queue.addLast(batch);
+    if (batch.isFull() || needed > pool.batchSizeBytes()) {
       batch.close();
       result |= BATCH_READY;
     }
@@ -96,6 +143,7 @@ public final class PartitionState {
       return null;
     }
     head.close();
+    lastBatchRecords = head.recordCount();
     return queue.pollFirst();
   }
 
@@ -127,6 +175,9 @@ public final class PartitionState {
 
   /** Removes and returns the queued batches (oldest first) created at or before {@code createdBeforeNanos}. */
   public synchronized List<ProducerBatch> removeQueuedCreatedBefore(long createdBeforeNanos) {
+    if (queue.isEmpty() || queue.peekFirst().createdNanos() - createdBeforeNanos > 0) {
+      return List.of();
+    }
     List<ProducerBatch> expired = new ArrayList<>();
     while (!queue.isEmpty() && queue.peekFirst().createdNanos() - createdBeforeNanos <= 0) {
       ProducerBatch batch = queue.pollFirst();

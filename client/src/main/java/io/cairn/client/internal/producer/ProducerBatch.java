@@ -1,36 +1,43 @@
 package io.cairn.client.internal.producer;
 
 import io.cairn.client.ProduceAck;
-import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.CompressionType;
+import io.cairn.eventstore.EventBatchWriter;
+import io.cairn.eventstore.EventBatches;
+import io.cairn.eventstore.EventData;
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.ProducerInfo;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.List;
 
 /**
- * The records of one partition that travel together as one record batch, with one promise per record.
- * Life: open (records are added, under the {@link PartitionState} lock) → closed (no more records) →
- * encoded with a producer sequence and sent, possibly several times → done (every promise completed,
- * its {@code buffer.memory} released).
+ * The records of one partition that travel together as one record batch, with one promise per record. The
+ * records are serialized into the batch's pooled buffer as they are added (an {@link EventBatchWriter}); only
+ * the header (producer fields, CRC) is written when the batch is sent, and only that is written again when an
+ * epoch bump numbers it again, so a retry sends the same record bytes.
  *
- * <p>Thread-safety: {@link #add} and {@link #close} run under the owning {@link PartitionState}'s lock;
+ * <p>Life: open (records are added, under the {@link PartitionState} lock) → closed (no more records) →
+ * built with a producer sequence and sent, possibly several times → done (every promise completed, its
+ * buffer back in the {@link BufferPool}).
+ *
+ * <p>Thread-safety: {@link #tryAdd} and {@link #close} run under the owning {@link PartitionState}'s lock;
  * everything after the batch left the partition queue runs on the producer's event loop only.
  */
 public final class ProducerBatch {
 
-  private static final int INITIAL_CAPACITY = 16;
+  /** Fewest promises a new batch makes room for. */
+  private static final int MIN_CAPACITY = 16;
 
   private final PartitionState partition;
-  private final MemoryBudget budget;
+  private final BufferPool pool;
   private final long createdNanos;
   private final Promise<Void> done = Promise.promise();
-  private KeyedEvent[] events = new KeyedEvent[INITIAL_CAPACITY];
-  @SuppressWarnings("unchecked")
-  private Promise<ProduceAck>[] promises = new Promise[INITIAL_CAPACITY];
+  private ByteBuffer buffer;
+  private EventBatchWriter writer;
+  private Promise<ProduceAck>[] promises;
   private int count;
-  private long estimatedBytes = RecordSizes.BATCH_HEADER_BYTES;
-  private long reservedBytes;
   private boolean closed;
 
   // event-loop state once the batch left the queue
@@ -42,28 +49,44 @@ public final class ProducerBatch {
   private boolean maybeStored;
   private Throwable lastError;
 
-  ProducerBatch(PartitionState partition, MemoryBudget budget, long createdNanos) {
+  /**
+   * A batch writing into {@code buffer}, which came from {@code pool} and goes back there when the batch is done;
+   * {@code expectedRecords} (the partition's last batch) sizes its promise array.
+   */
+  @SuppressWarnings("unchecked")
+  ProducerBatch(PartitionState partition, BufferPool pool, ByteBuffer buffer, long createdNanos, int expectedRecords) {
+    this.promises = new Promise[Math.max(MIN_CAPACITY, expectedRecords)];
     this.partition = partition;
-    this.budget = budget;
+    this.pool = pool;
+    this.buffer = buffer;
+    this.writer = EventBatches.writer(buffer);
     this.createdNanos = createdNanos;
   }
 
-  /** Adds a record whose {@code recordBytes} the caller has reserved from the budget. Under the queue lock. */
-  void add(KeyedEvent event, Promise<ProduceAck> promise, int recordBytes) {
-    if (count == events.length) {
-      events = Arrays.copyOf(events, count * 2);
+  /**
+   * Serializes a record into the batch; false, adding nothing, if it does not fit. Under the queue lock.
+   *
+   * @throws InvalidInputException if the event is refused (the batch is unchanged)
+   */
+  boolean tryAdd(String aggregateId, EventData event, Promise<ProduceAck> promise, long timestampMs) {
+    if (!writer.tryAppend(aggregateId, event, timestampMs)) {
+      return false;
+    }
+    if (count == promises.length) {
       promises = Arrays.copyOf(promises, count * 2);
     }
-    events[count] = event;
-    promises[count] = promise;
-    count++;
-    estimatedBytes += recordBytes;
-    reservedBytes += recordBytes;
+    promises[count++] = promise;
+    return true;
   }
 
-  /** Whether a record of {@code recordBytes} would take the batch past {@code batchSizeBytes}. */
-  boolean wouldOverflow(int recordBytes, int batchSizeBytes) {
-    return count > 0 && estimatedBytes + recordBytes > batchSizeBytes;
+  /** Whether the batch's buffer is full: the batch takes no more records. */
+  boolean isFull() {
+    return writer.sizeInBytes() >= writer.capacityInBytes();
+  }
+
+  /** Capacity of the batch's buffer. */
+  int capacityBytes() {
+    return buffer.capacity();
   }
 
   boolean isClosed() {
@@ -87,17 +110,9 @@ public final class ProducerBatch {
     return count;
   }
 
-  /** The uncompressed size estimate, batch header included. */
-  public long estimatedBytes() {
-    return estimatedBytes;
-  }
-
-  /** The records, in send order (a view; valid until the batch changes; empty once done). */
-  public List<KeyedEvent> events() {
-    if (events == null) {
-      return List.of();
-    }
-    return Arrays.asList(events).subList(0, count);
+  /** Bytes of the batch uncompressed, header included. */
+  public int sizeInBytes() {
+    return writer == null ? 0 : writer.sizeInBytes();
   }
 
   /** Completes when every record of the batch has its outcome. */
@@ -114,11 +129,16 @@ public final class ProducerBatch {
     return encoded;
   }
 
-  /** Remembers the encoding made with {@code epoch} and {@code baseSequence} (-1 without idempotence). */
-  public void encoded(ByteBuffer bytes, short epoch, int baseSequence) {
-    this.encoded = bytes;
-    this.epoch = epoch;
-    this.baseSequence = baseSequence;
+  /**
+   * Builds the batch with {@code compression} and the producer fields {@code producer} (epoch and base sequence
+   * -1 without idempotence): the first time it writes the header (and compresses the records); after a
+   * {@link #resetSequence} it only writes the new producer fields and CRC. Event loop, before the batch is done.
+   */
+  public ByteBuffer encode(CompressionType compression, ProducerInfo producer) {
+    this.encoded = writer.build(compression, producer);
+    this.epoch = producer.producerEpoch();
+    this.baseSequence = producer.baseSequence();
+    return encoded;
   }
 
   /** Drops the encoding and the sequence, so that the batch is numbered again (after an epoch bump). */
@@ -176,23 +196,6 @@ public final class ProducerBatch {
     this.lastError = error;
   }
 
-  /**
-   * Fails and removes record {@code index} alone (its event was refused), keeping the others in order.
-   * Event-loop only, before the batch is encoded.
-   */
-  public void failRecord(int index, Throwable failure) {
-    Promise<ProduceAck> promise = promises[index];
-    System.arraycopy(events, index + 1, events, index, count - index - 1);
-    System.arraycopy(promises, index + 1, promises, index, count - index - 1);
-    count--;
-    events[count] = null;
-    promises[count] = null;
-    promise.tryFail(failure);
-    if (count == 0) {
-      finish();
-    }
-  }
-
   /** Completes every record: record {@code i} was stored at {@code baseOffset + i} of the partition. */
   public void complete(long baseOffset) {
     if (isDone()) {
@@ -218,10 +221,12 @@ public final class ProducerBatch {
 
   private void finish() {
     if (done.tryComplete()) {
-      budget.release(reservedBytes);
-      events = null;
       promises = null;
       encoded = null;
+      writer = null;
+      ByteBuffer released = buffer;
+      buffer = null;
+      pool.release(released);
     }
   }
 

@@ -15,14 +15,10 @@ import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.ResponseBody;
 import io.cairn.eventstore.CairnException;
 import io.cairn.eventstore.CompressionType;
-import io.cairn.eventstore.EventBatches;
-import io.cairn.eventstore.InvalidInputException;
-import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.ProducerId;
 import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.StoreClosedException;
 import io.vertx.core.AsyncResult;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,10 +33,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The producer's I/O side (Kafka's Sender): on the client's event loop it takes sendable batches from the
- * partition queues, numbers and encodes them, packs one batch per partition into Produce requests of up to
- * {@code max.request.size} bytes, keeps at most {@code max.in.flight.requests.per.connection} requests
- * unanswered, and settles each batch from its partition's answer: stored (a duplicate counts), sent again
- * after a retryable failure with backoff and in order, or failed.
+ * partition queues, numbers them and finishes their headers (the records were serialized in {@code send}),
+ * packs one batch per partition into Produce requests of up to {@code max.request.size} bytes, keeps at most
+ * {@code max.in.flight.requests.per.connection} requests unanswered, and settles each batch from its
+ * partition's answer: stored (a duplicate counts), sent again after a retryable failure with backoff and in
+ * order, or failed.
  *
  * <p>Rules (docs/client.md, "Retries and idempotence"): a batch is sent again, with its sequence, after a
  * lost connection, a request timeout or a retryable error, while {@code delivery.timeout.ms} since its
@@ -215,7 +212,7 @@ final class Sender {
         continue;
       } else {
         ProducerBatch head = partition.peekSendable(now, lingerNanos, flushesRunning > 0);
-        if (head == null || (!picked.isEmpty() && requestBytes + head.estimatedBytes() > maxRequestSizeBytes)) {
+        if (head == null || (!picked.isEmpty() && requestBytes + head.sizeInBytes() > maxRequestSizeBytes)) {
           continue;
         }
         batch = partition.pollSendable(now, lingerNanos, true);
@@ -229,44 +226,24 @@ final class Sender {
     return picked;
   }
 
-  /** Numbers and encodes {@code batch}; false when none of its records could be encoded (all failed). */
+  /**
+   * Numbers {@code batch} and finishes its header (its records were serialized at {@code send}); false, the
+   * batch failed, if that is impossible.
+   */
   private boolean encode(ProducerBatch batch, PartitionState partition) {
-    while (!batch.isDone()) {
-      int sequence = idempotent ? partition.peekSequence() : -1;
-      ProducerInfo producer = idempotent
-          ? new ProducerInfo(producerId.id(), partition.epoch(), sequence) : ProducerInfo.NONE;
-      try {
-        ByteBuffer bytes = EventBatches.encode(batch.events(), compression, producer, System.currentTimeMillis());
-        if (idempotent) {
-          partition.takeSequence(batch.recordCount());
-        }
-        batch.encoded(bytes, idempotent ? partition.epoch() : -1, sequence);
-        return true;
-      } catch (InvalidInputException invalid) {
-        if (!failInvalidRecords(batch, invalid)) {
-          batch.fail(invalid);
-        }
-      } catch (RuntimeException e) {
-        batch.fail(new CairnException("cannot encode " + batch + ": " + e, false, e));
-      }
+    int sequence = idempotent ? partition.peekSequence() : -1;
+    ProducerInfo producer = idempotent
+        ? new ProducerInfo(producerId.id(), partition.epoch(), sequence) : ProducerInfo.NONE;
+    try {
+      batch.encode(compression, producer);
+    } catch (RuntimeException e) {
+      batch.fail(new CairnException("cannot encode " + batch + ": " + e, false, e));
+      return false;
     }
-    return false;
-  }
-
-  /** Fails the records that cannot be encoded on their own; returns whether there were any. */
-  private static boolean failInvalidRecords(ProducerBatch batch, InvalidInputException batchFailure) {
-    boolean found = false;
-    List<KeyedEvent> events = batch.events();
-    for (int i = events.size() - 1; i >= 0; i--) {
-      try {
-        EventBatches.encode(List.of(events.get(i)), CompressionType.NONE, ProducerInfo.NONE, 0);
-      } catch (InvalidInputException invalid) {
-        batch.failRecord(i, invalid);
-        found = true;
-        events = batch.isDone() ? List.of() : batch.events();
-      }
+    if (idempotent) {
+      partition.takeSequence(batch.recordCount());
     }
-    return found;
+    return true;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -429,6 +406,9 @@ final class Sender {
     for (PartitionState partition : partitions) {
       for (ProducerBatch batch : partition.removeQueuedCreatedBefore(createdBefore)) {
         batch.fail(expired(batch, null));
+      }
+      if (partition.retries().isEmpty()) {
+        continue;
       }
       Iterator<ProducerBatch> retries = partition.retries().iterator();
       while (retries.hasNext()) {

@@ -1,7 +1,7 @@
 package io.cairn.client.internal.producer;
 
 import io.cairn.client.ProduceAck;
-import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.EventData;
 import io.vertx.core.Promise;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +17,12 @@ import java.util.function.BiConsumer;
  */
 final class TopicRoute {
 
-  /** A record waiting for the partition count. */
-  record WaitingRecord(byte[] key, KeyedEvent event, Promise<ProduceAck> promise, int recordBytes) {
+  /**
+   * A record waiting for the partition count: {@code timestampMs} is when it was sent, {@code recordBytes} the
+   * {@code buffer.memory} it holds meanwhile.
+   */
+  record WaitingRecord(String aggregateId, EventData event, Promise<ProduceAck> promise,
+                       long timestampMs, long recordBytes) {
   }
 
   private final String topic;
@@ -64,10 +68,10 @@ final class TopicRoute {
 
   /**
    * Publishes {@code count} partitions (keeping the state of partitions known before, whose sequences must
-   * run on) after handing every waiting record, in order, to {@code router} (under the lock, so that no
+   * run on) after handing the waiting records, in order, to {@code router} (under the lock, so that no
    * record sent later can overtake them). Returns the partitions created now.
    */
-  synchronized List<PartitionState> resolve(int count, BiConsumer<PartitionState[], WaitingRecord> router) {
+  synchronized List<PartitionState> resolve(int count, BiConsumer<PartitionState[], List<WaitingRecord>> router) {
     lookupRunning = false;
     List<PartitionState> created = new ArrayList<>();
     PartitionState[] resolved = new PartitionState[count];
@@ -80,9 +84,7 @@ final class TopicRoute {
       }
     }
     lastKnown = resolved;
-    for (WaitingRecord record : waiting) {
-      router.accept(resolved, record);
-    }
+    router.accept(resolved, waiting);
     waiting = new ArrayList<>();
     partitions = resolved;
     return created;

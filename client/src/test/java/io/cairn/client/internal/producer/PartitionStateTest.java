@@ -1,34 +1,52 @@
 package io.cairn.client.internal.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.cairn.client.ProduceAck;
+import io.cairn.eventstore.CompressionType;
+import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.EventData;
-import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.Header;
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.StoredEvent;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** The accumulator side of a partition (batching by size and linger) and its sequencing state. */
+/** The accumulator side of a partition (batching by size and linger, records serialized on append) and its sequencing state. */
 class PartitionStateTest {
 
   private static final int BATCH_SIZE = 1000;
   private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+  private static final long TIMESTAMP_MS = 1_700_000_000_000L;
 
-  private final MemoryBudget budget = new MemoryBudget(1 << 20, 1);
+  private final MemoryBudget budget = new MemoryBudget(1 << 20, BATCH_SIZE);
+  private final BufferPool pool = new BufferPool(budget, BATCH_SIZE);
   private final PartitionState partition = new PartitionState("orders", 2);
   private final List<Future<ProduceAck>> acks = new ArrayList<>();
 
+  /** A record whose payload makes it take about {@code recordBytes} in a batch. */
+  private static EventData eventOfAbout(int recordBytes) {
+    return EventData.of("E", new byte[Math.max(0, recordBytes - 60)]);
+  }
+
   private int append(int recordBytes, long nowNanos) {
-    budget.tryReserve(recordBytes);
+    return append(eventOfAbout(recordBytes), nowNanos);
+  }
+
+  private int append(EventData event, long nowNanos) {
     Promise<ProduceAck> promise = Promise.promise();
     acks.add(promise.future());
-    return partition.append(new KeyedEvent("a-" + acks.size(), EventData.of("E", new byte[10])), promise, recordBytes,
-        BATCH_SIZE, budget, nowNanos);
+    return partition.append("a-" + acks.size(), event, promise, pool, null, TIMESTAMP_MS, nowNanos);
   }
 
   @Nested
@@ -41,6 +59,7 @@ class PartitionStateTest {
 
       // then
       assertThat(flags).isEqualTo(PartitionState.NEW_BATCH);
+      assertThat(budget.usedBytes()).as("the batch holds one batch.size buffer").isEqualTo(BATCH_SIZE);
       assertThat(partition.pollSendable(LINGER_NANOS - 1, LINGER_NANOS, false)).isNull();
       assertThat(partition.sendableAtNanos(LINGER_NANOS)).isEqualTo(LINGER_NANOS);
       ProducerBatch batch = partition.pollSendable(LINGER_NANOS, LINGER_NANOS, false);
@@ -50,10 +69,10 @@ class PartitionStateTest {
     }
 
     @Test
-    void aRecordThatWouldOverflowClosesTheBatchAndOpensANewOne() {
-      // given: header (61) + 4 x 200 = 861 bytes
+    void aRecordThatDoesNotFitClosesTheBatchAndOpensANewOne() {
+      // given: four records of about 200 bytes
       for (int i = 0; i < 4; i++) {
-        append(200, i);
+        assertThat(append(200, i)).isIn(0, PartitionState.NEW_BATCH);
       }
 
       // when
@@ -64,36 +83,92 @@ class PartitionStateTest {
       ProducerBatch full = partition.pollSendable(11, LINGER_NANOS, false);
       assertThat(full).as("a closed batch goes without waiting for linger").isNotNull();
       assertThat(full.recordCount()).isEqualTo(4);
-      assertThat(full.estimatedBytes()).isLessThanOrEqualTo(BATCH_SIZE);
+      assertThat(full.sizeInBytes()).isLessThanOrEqualTo(BATCH_SIZE);
       assertThat(partition.pollSendable(11, LINGER_NANOS, false)).as("the new batch lingers").isNull();
+      assertThat(budget.usedBytes()).isEqualTo(2 * BATCH_SIZE);
     }
 
     @Test
-    void aRecordThatFillsTheBatchExactlyClosesIt() {
-      // when
-      int flags = append(BATCH_SIZE - RecordSizes.BATCH_HEADER_BYTES, 0);
-
-      // then
-      assertThat(flags).isEqualTo(PartitionState.NEW_BATCH | PartitionState.BATCH_READY);
-      assertThat(partition.pollSendable(0, LINGER_NANOS, false)).isNotNull();
-    }
-
-    @Test
-    void aRecordLargerThanTheBatchSizeGetsABatchOfItsOwn() {
+    void aRecordLargerThanTheBatchSizeGetsABatchAndABufferOfItsOwn() {
       // given
       append(100, 0);
 
       // when
-      append(5000, 1);
+      int flags = append(5000, 1);
       append(100, 2);
 
       // then
-      List<Integer> counts = new ArrayList<>();
+      assertThat(flags).isEqualTo(PartitionState.NEW_BATCH | PartitionState.BATCH_READY);
+      long used = budget.usedBytes();
+      List<ProducerBatch> batches = new ArrayList<>();
       ProducerBatch batch;
       while ((batch = partition.pollSendable(100 * LINGER_NANOS, LINGER_NANOS, false)) != null) {
-        counts.add(batch.recordCount());
+        batches.add(batch);
       }
-      assertThat(counts).containsExactly(1, 1, 1);
+      assertThat(batches).extracting(ProducerBatch::recordCount).containsExactly(1, 1, 1);
+      assertThat(batches.get(1).capacityBytes()).isGreaterThan(5000).isLessThan(5200);
+      assertThat(used).isEqualTo(2L * BATCH_SIZE + batches.get(1).capacityBytes());
+      batches.forEach(done -> done.complete(0));
+      assertThat(budget.usedBytes()).isZero();
+      assertThat(pool.freeBuffers()).as("only batch.size buffers are kept").isEqualTo(2);
+    }
+
+    @Test
+    void aRecordLargerThanTheWholeBufferMemoryIsRefusedAsTooLarge() {
+      // when
+      int flags = append(2 << 20, 0);
+
+      // then
+      assertThat(flags).isEqualTo(PartitionState.TOO_LARGE);
+      assertThat(partition.queueEmpty()).isTrue();
+      assertThat(budget.usedBytes()).isZero();
+    }
+
+    @Test
+    void withoutRoomForANewBufferTheRecordIsRefusedAndTheOpenBatchStaysOpen() {
+      // given: a budget of one batch, filled by the open batch
+      MemoryBudget small = new MemoryBudget(BATCH_SIZE, BATCH_SIZE);
+      BufferPool smallPool = new BufferPool(small, BATCH_SIZE);
+      int flags = 0;
+      int appended = 0;
+      while (flags != PartitionState.NO_MEMORY) {
+        flags = partition.append("a", eventOfAbout(200), Promise.promise(), smallPool, null, TIMESTAMP_MS, 0);
+        appended++;
+      }
+
+      // then
+      assertThat(appended - 1).as("records in the one batch").isEqualTo(4);
+      assertThat(small.usedBytes()).isEqualTo(BATCH_SIZE);
+      assertThat(partition.peekSendable(1, LINGER_NANOS, false)).as("the open batch still lingers").isNull();
+      assertThat(partition.pollSendable(LINGER_NANOS, LINGER_NANOS, false).recordCount()).isEqualTo(4);
+    }
+
+    @Test
+    void anInvalidRecordIsRefusedAloneAndItsBatchMatesAreKept() {
+      // given
+      append(100, 0);
+
+      // when
+      Throwable refused = catchThrowable(() -> append(EventData.of("", new byte[1]), 1));
+      append(100, 2);
+
+      // then
+      assertThat(refused).isInstanceOfSatisfying(InvalidInputException.class,
+          e -> assertThat(e.field()).isEqualTo("events[1].type"));
+      ProducerBatch batch = partition.pollSendable(0, LINGER_NANOS, true);
+      assertThat(batch.recordCount()).isEqualTo(2);
+      List<StoredEvent> encoded = EventBatches.decode("orders", 2, batch.encode(CompressionType.NONE,
+          ProducerInfo.NONE), 0);
+      assertThat(encoded).extracting(StoredEvent::aggregateId).containsExactly("a-1", "a-3");
+    }
+
+    @Test
+    void anInvalidFirstRecordOpensNoBatchAndHoldsNoMemory() {
+      Throwable refused = catchThrowable(() -> append(new EventData(UUID.randomUUID(), "E", new byte[1],
+          List.of(Header.of("cairn.v", "1"))), 0));
+      assertThat(refused).isInstanceOf(InvalidInputException.class);
+      assertThat(partition.queueEmpty()).isTrue();
+      assertThat(budget.usedBytes()).isZero();
     }
 
     @Test
@@ -106,7 +181,7 @@ class PartitionStateTest {
     }
 
     @Test
-    void completingABatchAnswersEachRecordWithItsOffsetAndReleasesItsMemory() {
+    void completingABatchAnswersEachRecordWithItsOffsetAndGivesItsBufferBack() {
       // given
       append(100, 0);
       append(150, 1);
@@ -121,27 +196,35 @@ class PartitionStateTest {
       assertThat(acks).extracting(ack -> ack.result().offset()).containsExactly(40L, 41L, 42L);
       assertThat(acks).extracting(ack -> ack.result().partition()).containsOnly(2);
       assertThat(budget.usedBytes()).isZero();
+      assertThat(pool.freeBuffers()).isEqualTo(1);
       assertThat(batch.done().isComplete()).isTrue();
     }
 
     @Test
-    void oneRefusedRecordFailsAloneAndTheOthersKeepTheirOrder() {
+    void aBatchNumberedAgainKeepsItsRecordBytesAndGetsTheNewProducerFields() {
       // given
-      for (int i = 0; i < 4; i++) {
-        append(100, i);
-      }
+      append(100, 0);
+      append(100, 1);
       ProducerBatch batch = partition.pollSendable(0, LINGER_NANOS, true);
+      byte[] first = bytes(batch.encode(CompressionType.LZ4, new ProducerInfo(9, (short) 1, 10)));
 
       // when
-      batch.failRecord(1, new IllegalStateException("bad type"));
-      batch.complete(7);
+      batch.resetSequence();
+      byte[] second = bytes(batch.encode(CompressionType.LZ4, new ProducerInfo(9, (short) 2, 0)));
 
       // then
-      assertThat(acks.get(1).failed()).isTrue();
-      assertThat(List.of(acks.get(0), acks.get(2), acks.get(3))).extracting(ack -> ack.result().offset())
-          .containsExactly(7L, 8L, 9L);
-      assertThat(batch.events()).isEmpty();
-      assertThat(budget.usedBytes()).isZero();
+      assertThat(batch.epoch()).isEqualTo((short) 2);
+      assertThat(batch.baseSequence()).isZero();
+      int recordsAt = 61;
+      assertThat(Arrays.copyOfRange(second, recordsAt, second.length))
+          .isEqualTo(Arrays.copyOfRange(first, recordsAt, first.length));
+      assertThat(EventBatches.decode("orders", 2, ByteBuffer.wrap(second), 0)).hasSize(2);
+    }
+
+    private byte[] bytes(ByteBuffer batch) {
+      byte[] bytes = new byte[batch.remaining()];
+      batch.duplicate().get(bytes);
+      return bytes;
     }
 
     @Test
@@ -220,7 +303,7 @@ class PartitionStateTest {
       partition.takeSequence(10);
       append(BATCH_SIZE, 0);
       ProducerBatch waiting = partition.pollSendable(0, LINGER_NANOS, true);
-      waiting.encoded(java.nio.ByteBuffer.allocate(1), (short) 3, 10);
+      waiting.encode(CompressionType.NONE, new ProducerInfo(5, (short) 3, 10));
       waiting.markSent(partition.takeSendOrder());
       partition.addRetry(waiting);
       append(BATCH_SIZE, 1);

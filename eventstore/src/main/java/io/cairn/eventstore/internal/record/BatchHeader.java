@@ -144,6 +144,17 @@ public final class BatchHeader {
     buffer.putInt(at + PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
   }
 
+  /**
+   * Stamps new producer fields on the whole batch at {@code at} and writes its CRC again: a producer that
+   * bumped its epoch numbers a ready-made batch again this way, without encoding its records again.
+   */
+  public static void setProducer(ByteBuffer buffer, int at, long producerId, short producerEpoch, int baseSequence) {
+    buffer.putLong(at + PRODUCER_ID_OFFSET, producerId);
+    buffer.putShort(at + PRODUCER_EPOCH_OFFSET, producerEpoch);
+    buffer.putInt(at + BASE_SEQUENCE_OFFSET, baseSequence);
+    buffer.putInt(at + CRC_OFFSET, (int) computeCrc(buffer, at, sizeInBytes(buffer, at)));
+  }
+
   /** CRC-32C over [attributes, end of batch) of the batch at {@code at}, whose total size is {@code size}. */
   public static long computeCrc(ByteBuffer buffer, int at, int size) {
     CRC32C crc = new CRC32C();

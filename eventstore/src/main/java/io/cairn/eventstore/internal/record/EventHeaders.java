@@ -120,6 +120,38 @@ public final class EventHeaders {
         .addStringHeader(TYPE_KEY_UTF8, type);
   }
 
+  /**
+   * Adds a whole produced event record (see {@link #startProducedEvent}) with {@code userHeaders}, which the
+   * caller has checked.
+   */
+  public static void addProducedEvent(RecordBatchBuilder builder, long timestampMs, String aggregateId,
+      UUID eventId, String type, byte[] payload, List<Header> userHeaders) {
+    startProducedEvent(builder, timestampMs, aggregateId, eventId, type, payload, userHeaders.size());
+    for (int i = 0; i < userHeaders.size(); i++) {
+      Header header = userHeaders.get(i);
+      builder.addHeader(header.key(), header.value());
+    }
+    builder.endRecord();
+  }
+
+  /**
+   * Most bytes {@link #addProducedEvent} takes in a batch for an aggregate id of {@code aggregateIdBytes}
+   * UTF-8 bytes (including the room the builder needs while writing; see
+   * {@link RecordBatchBuilder#maxRecordSizeInBytes}). Allocates nothing.
+   */
+  public static long maxProducedEventSizeInBytes(int aggregateIdBytes, String type, byte[] payload,
+      List<Header> userHeaders) {
+    long bytes = RecordBatchBuilder.maxRecordSizeInBytes(aggregateIdBytes, payload == null ? -1 : payload.length)
+        + RecordBatchBuilder.maxHeaderSizeInBytes(EVENT_ID_KEY_UTF8.length, EVENT_ID_VALUE_LENGTH)
+        + RecordBatchBuilder.maxHeaderSizeInBytes(TYPE_KEY_UTF8.length, Utf8.encodedLength(type));
+    for (int i = 0; i < userHeaders.size(); i++) {
+      Header header = userHeaders.get(i);
+      bytes += RecordBatchBuilder.maxHeaderSizeInBytes(Utf8.encodedLength(header.key()),
+          header.value() == null ? -1 : header.value().length);
+    }
+    return bytes;
+  }
+
   /** Adds the {@code cairn.v} header with {@code version} to the record being built. */
   public static void addVersionHeader(RecordBatchBuilder builder, long version) {
     builder.addLongHeader(VERSION_KEY_UTF8, version);

@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * A byte array with a fill level that grows by doubling and is reused across batches, so steady
  * state encoding and decoding allocate nothing. {@link #array()} may return a new array after any
- * call that ensures capacity. Not thread-safe.
+ * call that ensures capacity, except for one made {@linkplain #GrowableBytes(byte[]) over a caller's
+ * array}, which never grows. Not thread-safe.
  */
 final class GrowableBytes {
 
@@ -20,6 +21,12 @@ final class GrowableBytes {
   GrowableBytes(int initialCapacity, int limit) {
     this.array = new byte[initialCapacity];
     this.limit = limit;
+  }
+
+  /** Bytes over {@code fixedArray}, a caller's array that is used as is and never replaced: its length is the limit. */
+  GrowableBytes(byte[] fixedArray) {
+    this.array = fixedArray;
+    this.limit = fixedArray.length;
   }
 
   byte[] array() {

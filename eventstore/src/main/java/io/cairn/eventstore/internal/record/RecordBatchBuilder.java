@@ -26,9 +26,16 @@ import java.util.zip.CRC32C;
  * exactly {@code headerCount} {@code add*Header} calls and {@link #endRecord}; then {@link #build}.
  * After an exception the batch in progress is unusable until the next {@link #reset}. The buffer
  * {@link #build} returns is a view of the builder's array: it stays valid only until the next
- * {@link #reset}. Timestamps are create times. The builder owns native compression contexts and
- * MUST be {@linkplain #close() closed} (a forgotten one is freed by a cleaner once unreachable).
- * Meant to be long-lived and reused. Not thread-safe: one owner thread.
+ * {@link #reset}. Timestamps are create times. The builder owns native compression contexts, made
+ * on first use, and MUST be {@linkplain #close() closed} (a forgotten one is freed by a cleaner once
+ * unreachable). Meant to be long-lived and reused. Not thread-safe: one owner thread.
+ *
+ * <p>A builder made {@linkplain #RecordBatchBuilder(byte[]) over a caller's array} writes the batch into
+ * that array and never grows it: the caller checks with {@link #maxRecordSizeInBytes} and
+ * {@link #maxHeaderSizeInBytes} that a record fits before starting it. It builds uncompressed batches
+ * only (their records are in place, so {@link #build} writes just the header); a long-lived builder
+ * {@linkplain #compress compresses} them if needed. Such a builder holds no compression context and
+ * allocates nothing while writing, so one per batch is cheap.
  */
 public final class RecordBatchBuilder implements AutoCloseable {
 
@@ -49,11 +56,14 @@ public final class RecordBatchBuilder implements AutoCloseable {
   private static final int KEPT_ATTRIBUTE_FLAGS = BatchHeader.TIMESTAMP_TYPE_MASK | BatchHeader.TRANSACTIONAL_FLAG_MASK
       | BatchHeader.CONTROL_FLAG_MASK;
 
-  private final GrowableBytes out = new GrowableBytes(INITIAL_CAPACITY, GrowableBytes.MAX_CAPACITY);
+  private final GrowableBytes out;
   /** Uncompressed records of a compressed batch; capped so that any reader with default settings can read it. */
-  private final GrowableBytes scratch = new GrowableBytes(INITIAL_CAPACITY, RecordBatchReader.DEFAULT_MAX_DECOMPRESSED_BYTES);
+  private final GrowableBytes scratch;
+  /** Whether {@link #out} is a caller's array (uncompressed batches only). */
+  private final boolean overCallerArray;
   private final CRC32C crc = new CRC32C();
-  private final NativeCodecs codecs = new NativeCodecs(this, CompressionType.values().length);
+  /** Made on first compression: a builder that never compresses registers no cleaner. */
+  private NativeCodecs codecs;
   private ByteBuffer view;
 
   private boolean open;
@@ -80,6 +90,38 @@ public final class RecordBatchBuilder implements AutoCloseable {
   private int recordStart;
   private int headersLeft;
 
+  /** A builder with its own arrays, which grow as needed and stay as large as the largest batch built. */
+  public RecordBatchBuilder() {
+    this.out = new GrowableBytes(INITIAL_CAPACITY, GrowableBytes.MAX_CAPACITY);
+    this.scratch = new GrowableBytes(INITIAL_CAPACITY, RecordBatchReader.DEFAULT_MAX_DECOMPRESSED_BYTES);
+    this.overCallerArray = false;
+  }
+
+  /**
+   * A builder that writes its (uncompressed) batches into {@code batchArray}, from index 0, and never into
+   * any other array: a record that does not fit fails with {@link InvalidInputException} ({@code batch size})
+   * and leaves the batch unusable, so callers check the room first (class comment).
+   */
+  public RecordBatchBuilder(byte[] batchArray) {
+    this.out = new GrowableBytes(Objects.requireNonNull(batchArray, "batchArray"));
+    this.scratch = new GrowableBytes(0, 0);
+    this.overCallerArray = true;
+  }
+
+  /**
+   * Most bytes a record with a key of {@code keyBytes} and a value of {@code valueBytes} (-1 = null) takes,
+   * its headers aside, including the room it needs while it is written. See {@link #maxHeaderSizeInBytes}.
+   */
+  public static long maxRecordSizeInBytes(int keyBytes, int valueBytes) {
+    return LENGTH_RESERVE + RECORD_ATTRIBUTES_LENGTH + Varint.MAX_VARLONG_BYTES + 4L * Varint.MAX_VARINT_BYTES
+        + Math.max(keyBytes, 0) + Math.max(valueBytes, 0);
+  }
+
+  /** Most bytes one header with a name of {@code keyBytes} and a value of {@code valueBytes} (-1 = null) adds to a record. */
+  public static long maxHeaderSizeInBytes(int keyBytes, int valueBytes) {
+    return 2L * Varint.MAX_VARINT_BYTES + keyBytes + Math.max(valueBytes, 0);
+  }
+
   /**
    * Starts a new batch, dropping the one in progress.
    *
@@ -96,6 +138,10 @@ public final class RecordBatchBuilder implements AutoCloseable {
   public RecordBatchBuilder reset(long baseOffset, int partitionLeaderEpoch, CompressionType compression,
       long producerId, short producerEpoch, int baseSequence, long baseTimestamp) {
     ensureNotClosed();
+    if (overCallerArray && compression != CompressionType.NONE) {
+      throw new IllegalArgumentException("a builder over a caller's array builds uncompressed batches; compress them"
+          + " with a builder of its own (asked for " + compression.configName() + ")");
+    }
     this.baseOffset = baseOffset;
     this.partitionLeaderEpoch = partitionLeaderEpoch;
     this.compression = Objects.requireNonNull(compression, "compression");
@@ -121,6 +167,20 @@ public final class RecordBatchBuilder implements AutoCloseable {
     scratch.size(0);
     records.size(recordsStart);
     open = true;
+    return this;
+  }
+
+  /**
+   * Sets the producer fields of the batch in progress: for a batch whose records are written before its
+   * producer sequence is known.
+   *
+   * @return this builder
+   */
+  public RecordBatchBuilder producer(long producerId, short producerEpoch, int baseSequence) {
+    ensureOpen();
+    this.producerId = producerId;
+    this.producerEpoch = producerEpoch;
+    this.baseSequence = baseSequence;
     return this;
   }
 
@@ -276,8 +336,7 @@ public final class RecordBatchBuilder implements AutoCloseable {
       throw new InvalidInputException("recordCount", recordCount, "a batch holds at most " + Integer.MAX_VALUE + " records");
     }
     long timestampDelta = timestampMs - baseTimestamp;
-    records.ensureCapacity((long) records.size() + LENGTH_RESERVE + RECORD_ATTRIBUTES_LENGTH + Varint.MAX_VARLONG_BYTES
-        + 4L * Varint.MAX_VARINT_BYTES + Math.max(keyBytes, 0) + Math.max(valueBytes, 0));
+    records.ensureCapacity(records.size() + maxRecordSizeInBytes(keyBytes, valueBytes));
     byte[] dst = records.array();
     recordStart = records.size();
     int p = recordStart + LENGTH_RESERVE;
@@ -387,7 +446,7 @@ public final class RecordBatchBuilder implements AutoCloseable {
     if (headersLeft == 0) {
       throw new IllegalStateException("record " + recordCount + " already has all the headers startRecord announced");
     }
-    records.ensureCapacity((long) records.size() + 2L * Varint.MAX_VARINT_BYTES + keyBytes + Math.max(valueBytes, 0));
+    records.ensureCapacity(records.size() + maxHeaderSizeInBytes(keyBytes, valueBytes));
     return Varint.writeVarint(keyBytes, records.array(), records.size());
   }
 
@@ -464,15 +523,10 @@ public final class RecordBatchBuilder implements AutoCloseable {
     }
     if (compression != CompressionType.NONE) {
       out.size(BatchHeader.HEADER_SIZE);
-      codecs.get(compression).compress(scratch.array(), 0, scratch.size(), out);
+      codecs().get(compression).compress(scratch.array(), 0, scratch.size(), out);
     }
     int size = out.size();
-    byte[] array = out.array();
-    if (view == null || view.array() != array) {
-      view = ByteBuffer.wrap(array);
-    }
-    ByteBuffer batch = view;
-    batch.clear();
+    ByteBuffer batch = view();
     batch.putLong(BatchHeader.BASE_OFFSET_OFFSET, baseOffset);
     batch.putInt(BatchHeader.LENGTH_OFFSET, size - BatchHeader.LOG_OVERHEAD);
     batch.putInt(BatchHeader.PARTITION_LEADER_EPOCH_OFFSET, partitionLeaderEpoch);
@@ -486,11 +540,71 @@ public final class RecordBatchBuilder implements AutoCloseable {
     batch.putShort(BatchHeader.PRODUCER_EPOCH_OFFSET, producerEpoch);
     batch.putInt(BatchHeader.BASE_SEQUENCE_OFFSET, baseSequence);
     batch.putInt(BatchHeader.RECORDS_COUNT_OFFSET, recordCount);
+    return sealed(batch, size);
+  }
+
+  /**
+   * The batch in {@code uncompressedBatch} (one whole uncompressed v2 batch from its position to its limit,
+   * in a heap buffer, as {@link #build} makes it) with its records section compressed with
+   * {@code compression}: same header fields, the codec's attribute bits, new length and CRC. Drops the batch
+   * in progress; the result is a view of this builder's array, valid until the next {@link #reset} or
+   * {@code compress}. The input is not changed.
+   */
+  public ByteBuffer compress(ByteBuffer uncompressedBatch, CompressionType compression) {
+    ensureNotClosed();
+    if (overCallerArray) {
+      throw new IllegalStateException("a builder over a caller's array does not compress");
+    }
+    if (compression == CompressionType.NONE) {
+      throw new IllegalArgumentException("compress needs a codec, got " + compression.configName());
+    }
+    int at = uncompressedBatch.position();
+    int size = uncompressedBatch.remaining();
+    if (size < BatchHeader.HEADER_SIZE || BatchHeader.compressionId(uncompressedBatch, at) != CompressionType.NONE.id()) {
+      throw new IllegalArgumentException("compress needs a whole uncompressed batch, got " + size + " bytes with"
+          + " compression id " + (size < BatchHeader.HEADER_SIZE ? "?" : BatchHeader.compressionId(uncompressedBatch, at)));
+    }
+    open = false;
+    byte[] src = uncompressedBatch.array();
+    int srcAt = uncompressedBatch.arrayOffset() + at;
+    out.size(0);
+    out.ensureCapacity(BatchHeader.HEADER_SIZE);
+    System.arraycopy(src, srcAt, out.array(), 0, BatchHeader.HEADER_SIZE);
+    out.size(BatchHeader.HEADER_SIZE);
+    codecs().get(compression).compress(src, srcAt + BatchHeader.HEADER_SIZE, size - BatchHeader.HEADER_SIZE, out);
+    int compressedSize = out.size();
+    ByteBuffer batch = view();
+    short attributes = BatchHeader.attributes(batch, 0);
+    batch.putInt(BatchHeader.LENGTH_OFFSET, compressedSize - BatchHeader.LOG_OVERHEAD);
+    batch.putShort(BatchHeader.ATTRIBUTES_OFFSET,
+        (short) ((attributes & ~BatchHeader.COMPRESSION_CODEC_MASK) | compression.id()));
+    return sealed(batch, compressedSize);
+  }
+
+  /** A cleared view of {@link #out}'s current array. */
+  private ByteBuffer view() {
+    byte[] array = out.array();
+    if (view == null || view.array() != array) {
+      view = ByteBuffer.wrap(array);
+    }
+    view.clear();
+    return view;
+  }
+
+  /** Writes the CRC of the {@code size}-byte batch at the start of {@code batch} and limits the view to it. */
+  private ByteBuffer sealed(ByteBuffer batch, int size) {
     crc.reset();
-    crc.update(array, BatchHeader.ATTRIBUTES_OFFSET, size - BatchHeader.ATTRIBUTES_OFFSET);
+    crc.update(batch.array(), BatchHeader.ATTRIBUTES_OFFSET, size - BatchHeader.ATTRIBUTES_OFFSET);
     batch.putInt(BatchHeader.CRC_OFFSET, (int) crc.getValue());
     batch.limit(size);
     return batch;
+  }
+
+  private NativeCodecs codecs() {
+    if (codecs == null) {
+      codecs = new NativeCodecs(this, CompressionType.values().length);
+    }
+    return codecs;
   }
 
   private static int putLong(byte[] dst, int at, long value) {
@@ -517,6 +631,8 @@ public final class RecordBatchBuilder implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
-    codecs.close();
+    if (codecs != null) {
+      codecs.close();
+    }
   }
 }
