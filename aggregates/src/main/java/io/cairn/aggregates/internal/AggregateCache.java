@@ -31,6 +31,16 @@ final class AggregateCache<S> {
     entries.put(aggregateId, aggregate);
   }
 
+  /**
+   * Puts {@code aggregate} back if it was evicted since it was looked up, without refreshing its recency
+   * (the lookup did; refreshing again would relink the access order for nothing).
+   */
+  public void ensureCached(String aggregateId, CachedAggregate<S> aggregate) {
+    if (!entries.containsKey(aggregateId)) {
+      entries.put(aggregateId, aggregate);
+    }
+  }
+
   /** Forgets an aggregate whose state may no longer match its stream; the next command reloads it. */
   public void evict(String aggregateId) {
     entries.remove(aggregateId);

@@ -40,12 +40,13 @@ final class CachedAggregate<S> {
     recentCommands.observe(causationId, eventVersion);
   }
 
-  /** Folds the events {@code commandId} just appended at {@code range}. */
-  public <E> void applyAppended(Decider<?, E, S> decider, List<E> events, String commandId, VersionRange range) {
+  /** Folds the events {@code commandId} just appended at versions {@code firstVersion} to {@code lastVersion}. */
+  public <E> void applyAppended(Decider<?, E, S> decider, List<E> events, String commandId, long firstVersion,
+                                long lastVersion) {
     for (E event : events) {
       state = decider.evolve(state, event);
     }
-    version = range.lastVersion();
-    recentCommands.record(commandId, range);
+    version = lastVersion;
+    recentCommands.record(commandId, firstVersion, lastVersion);
   }
 }

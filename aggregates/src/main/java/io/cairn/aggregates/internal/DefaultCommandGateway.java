@@ -17,6 +17,7 @@ import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.serde.EventMetadata;
 import io.cairn.eventstore.serde.SerializedEvent;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -28,15 +29,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The {@link CommandGateway} (ADR 0009). Everything mutable (the cache, the per-aggregate queues) is touched
- * only on the owner context; a command's steps are chained futures, so no lock is ever held across one.
- * Each aggregate's queue is the future of its last command: a new command starts when that one completes.
+ * The {@link CommandGateway} (ADR 0009). Everything mutable (the cache, the per-aggregate queues, the
+ * deadlines) is touched only on the owner context, so no lock is needed. Each aggregate with commands in
+ * flight has a queue: a linked list of its commands, the running one first, whose tail is in
+ * {@code queueTails}; when a command finishes, the next one starts. A command's steps hand store outcomes
+ * straight to the next step on the owner context (no future per step), and one {@link CommandDeadlines}
+ * times every command out with at most one Vert.x timer set at a time.
  *
  * @param <C> the command family
  * @param <E> the event family
@@ -46,26 +48,29 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
 
   private static final Logger LOG = LoggerFactory.getLogger(DefaultCommandGateway.class);
 
-  private final Vertx vertx;
   private final OwnerContext owner;
   private final EventStore store;
   private final AggregateType<C, E, S> type;
   private final GatewayOptions options;
   private final AggregateCache<S> cache;
   private final AggregateLoader<E, S> loader;
-  private final Map<String, Future<?>> queueTails = new HashMap<>();
+  private final CommandDeadlines deadlines;
+  private final EventIds eventIds = new EventIds();
+  private final Map<String, Pending> queueTails = new HashMap<>();
   private final Set<Future<?>> snapshotWrites = new HashSet<>();
+  private int commandsInFlight;
+  private Promise<Void> drained;
   private boolean closed;
 
   public DefaultCommandGateway(Vertx vertx, Context context, EventStore store, AggregateType<C, E, S> type,
                                GatewayOptions options) {
-    this.vertx = vertx;
     this.owner = new OwnerContext(context);
     this.store = store;
     this.type = type;
     this.options = new GatewayOptions(options);
     this.cache = new AggregateCache<>(options.cacheEntries());
     this.loader = new AggregateLoader<>(store, type, owner, options.readPageEvents(), options.recentCommandIds());
+    this.deadlines = new CommandDeadlines(vertx, options.commandTimeoutMs());
   }
 
   @Override
@@ -78,24 +83,9 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Promise<CommandResult<E>> result = Promise.promise();
-    owner.run(() -> {
-      if (closed) {
-        result.fail(new StoreClosedException("command gateway of topic " + type.topic()));
-        return;
-      }
-      long timer = vertx.setTimer(options.commandTimeoutMs(), ignored -> result.tryFail(
-          new CommandTimeoutException(aggregateId, commandId, options.commandTimeoutMs())));
-      enqueue(aggregateId, () -> execute(command, aggregateId, commandId)).onComplete(outcome -> {
-        vertx.cancelTimer(timer);
-        if (outcome.succeeded()) {
-          result.tryComplete(outcome.result());
-        } else {
-          result.tryFail(outcome.cause());
-        }
-      });
-    });
-    return result.future();
+    Pending pending = new Pending(command, aggregateId, commandId);
+    owner.run(pending);
+    return pending.result.future();
   }
 
   @Override
@@ -103,120 +93,204 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
     Promise<Void> done = Promise.promise();
     owner.run(() -> {
       closed = true;
-      Future.join(new ArrayList<>(queueTails.values())).onComplete(commands -> owner.run(() ->
-          Future.join(new ArrayList<>(snapshotWrites)).onComplete(snapshots -> owner.run(() -> {
+      if (drained == null) {
+        drained = Promise.promise();
+        maybeDrained();
+      }
+      drained.future().onComplete(commands -> Future.join(new ArrayList<>(snapshotWrites)).onComplete(snapshots ->
+          owner.run(() -> {
             cache.clear();
+            deadlines.cancel();
             done.complete();
-          }))));
+          })));
     });
     return done.future();
   }
 
-  /** Runs {@code work} after every command already queued for {@code aggregateId}; on the owner context. */
-  private <T> Future<T> enqueue(String aggregateId, Supplier<Future<T>> work) {
-    Future<?> previous = queueTails.get(aggregateId);
-    Future<T> mine = previous == null ? start(work) : previous.transform(ignored -> start(work));
-    queueTails.put(aggregateId, mine);
-    mine.onComplete(ignored -> owner.run(() -> queueTails.remove(aggregateId, mine)));
-    return mine;
-  }
-
-  private static <T> Future<T> start(Supplier<Future<T>> work) {
-    try {
-      return work.get();
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
+  /** Takes {@code pending}: queues it behind its aggregate's commands, or starts it; on the owner context. */
+  private void take(Pending pending) {
+    if (closed) {
+      pending.result.fail(new StoreClosedException("command gateway of topic " + type.topic()));
+      return;
+    }
+    commandsInFlight++;
+    deadlines.add(pending);
+    Pending tail = queueTails.put(pending.aggregateId, pending);
+    if (tail == null) {
+      start(pending);
+    } else {
+      tail.next = pending;
     }
   }
 
-  private Future<CommandResult<E>> execute(C command, String aggregateId, String commandId) {
-    Optional<CachedAggregate<S>> cached = cache.get(aggregateId);
-    Future<CachedAggregate<S>> loaded = cached.isPresent() ? Future.succeededFuture(cached.get())
-        : loader.load(aggregateId).map(aggregate -> {
-          cache.put(aggregateId, aggregate);
-          return aggregate;
-        });
-    return loaded.compose(aggregate -> attempt(command, aggregateId, commandId, aggregate, 1));
+  private void start(Pending pending) {
+    try {
+      execute(pending);
+    } catch (RuntimeException e) {
+      finish(pending, null, e);
+    }
   }
 
-  private Future<CommandResult<E>> attempt(C command, String aggregateId, String commandId,
-                                           CachedAggregate<S> aggregate, int attempt) {
-    Optional<VersionRange> applied = aggregate.recentCommands().find(commandId);
+  /**
+   * Completes {@code pending} with {@code result} or {@code failure} (unless it timed out already) and starts
+   * the next command of its aggregate. Once per command, on the owner context.
+   */
+  private void finish(Pending pending, CommandResult<E> result, Throwable failure) {
+    if (pending.finished) {
+      LOG.warn("Command {} on {} in {} finished twice; second outcome {} ignored", pending.commandId,
+          pending.aggregateId, type.topic(), failure == null ? result : failure.toString());
+      return;
+    }
+    pending.finished = true;
+    Pending next = pending.next;
+    if (next == null) {
+      // nothing queued behind it, so it is the tail
+      queueTails.remove(pending.aggregateId);
+    }
+    commandsInFlight--;
+    if (failure == null) {
+      pending.result.tryComplete(result);
+    } else {
+      pending.result.tryFail(failure);
+    }
+    deadlines.dropDone();
+    if (next != null) {
+      start(next);
+    } else {
+      maybeDrained();
+    }
+  }
+
+  private void maybeDrained() {
+    if (drained != null && commandsInFlight == 0) {
+      drained.tryComplete();
+    }
+  }
+
+  private void execute(Pending pending) {
+    Optional<CachedAggregate<S>> cached = cache.get(pending.aggregateId);
+    if (cached.isPresent()) {
+      attempt(pending, cached.get(), 1);
+      return;
+    }
+    owner.onComplete(loader.load(pending.aggregateId), loaded -> {
+      if (loaded.failed()) {
+        finish(pending, null, loaded.cause());
+        return;
+      }
+      cache.put(pending.aggregateId, loaded.result());
+      attemptSafely(pending, loaded.result(), 1);
+    });
+  }
+
+  private void attemptSafely(Pending pending, CachedAggregate<S> aggregate, int attempt) {
+    try {
+      attempt(pending, aggregate, attempt);
+    } catch (RuntimeException e) {
+      finish(pending, null, e);
+    }
+  }
+
+  private void attempt(Pending pending, CachedAggregate<S> aggregate, int attempt) {
+    String aggregateId = pending.aggregateId;
+    Optional<VersionRange> applied = aggregate.recentCommands().find(pending.commandId);
     if (applied.isPresent()) {
       VersionRange range = applied.get();
-      return loader.readEvents(aggregateId, range)
-          .map(events -> new CommandResult.Accepted<>(aggregateId, range.lastVersion(), events));
+      owner.onComplete(loader.readEvents(aggregateId, range), events -> {
+        if (events.failed()) {
+          finish(pending, null, events.cause());
+        } else {
+          finish(pending, new CommandResult.Accepted<>(aggregateId, range.lastVersion(), events.result()), null);
+        }
+      });
+      return;
     }
-    Decision<E> decision = type.decider().decide(command, aggregate.state());
+    Decision<E> decision = type.decider().decide(pending.command, aggregate.state());
     List<E> events = decision instanceof Decision.Accept<E> accept ? accept.events() : List.of();
     if (events.isEmpty()) {
       // Nothing to append, so no version check catches a stale cache: confirm the version read instead.
       CommandResult<E> result = decision instanceof Decision.Reject<E> reject
           ? new CommandResult.Rejected<>(aggregateId, aggregate.version(), reject.rejection())
           : new CommandResult.Accepted<>(aggregateId, aggregate.version(), events);
-      return owner.onOwner(store.streamVersion(type.topic(), aggregateId)).compose(current ->
-          current == aggregate.version()
-              ? Future.succeededFuture(result)
-              : retryAfterConflict(command, aggregateId, commandId, aggregate, attempt, current));
+      owner.onComplete(store.streamVersion(type.topic(), aggregateId), current -> {
+        if (current.failed()) {
+          finish(pending, null, current.cause());
+        } else if (current.result() == aggregate.version()) {
+          finish(pending, result, null);
+        } else {
+          retryAfterConflict(pending, aggregate, attempt, current.result());
+        }
+      });
+      return;
     }
-    long expectedVersion = aggregate.version();
-    AppendRequest request = AppendRequest.of(type.topic(), aggregateId, ExpectedVersion.exactly(expectedVersion),
-        toEventData(command, commandId, events));
-    return owner.onOwner(store.append(request))
-        .recover(failure -> {
-          // The append may or may not have happened: reload next time (the causation ids tell).
-          cache.evict(aggregateId);
-          return Future.failedFuture(failure);
-        })
-        .compose(result -> {
-          if (result instanceof AppendResult.Appended appended) {
-            return Future.succeededFuture(accepted(aggregateId, commandId, aggregate, events, appended));
-          }
-          long actualVersion = ((AppendResult.VersionConflict) result).actualVersion();
-          return retryAfterConflict(command, aggregateId, commandId, aggregate, attempt, actualVersion);
-        });
+    AppendRequest request = AppendRequest.of(type.topic(), aggregateId, ExpectedVersion.exactly(aggregate.version()),
+        toEventData(pending, events));
+    owner.onComplete(store.append(request), appended -> afterAppend(pending, aggregate, attempt, events, appended));
+  }
+
+  private void afterAppend(Pending pending, CachedAggregate<S> aggregate, int attempt, List<E> events,
+                           AsyncResult<AppendResult> outcome) {
+    if (outcome.failed()) {
+      // The append may or may not have happened: reload next time (the causation ids tell).
+      cache.evict(pending.aggregateId);
+      finish(pending, null, outcome.cause());
+      return;
+    }
+    try {
+      if (outcome.result() instanceof AppendResult.Appended appended) {
+        finish(pending, accepted(pending, aggregate, events, appended), null);
+      } else {
+        long actualVersion = ((AppendResult.VersionConflict) outcome.result()).actualVersion();
+        retryAfterConflict(pending, aggregate, attempt, actualVersion);
+      }
+    } catch (RuntimeException e) {
+      finish(pending, null, e);
+    }
   }
 
   /** After the stream moved past the cached version: reads the new events and decides again, or gives up. */
-  private Future<CommandResult<E>> retryAfterConflict(C command, String aggregateId, String commandId,
-                                                      CachedAggregate<S> aggregate, int attempt, long actualVersion) {
+  private void retryAfterConflict(Pending pending, CachedAggregate<S> aggregate, int attempt, long actualVersion) {
     if (attempt > options.maxConflictRetries()) {
-      cache.evict(aggregateId);
-      return Future.failedFuture(new ConflictException(type.topic(), aggregateId, attempt, aggregate.version(),
+      cache.evict(pending.aggregateId);
+      finish(pending, null, new ConflictException(type.topic(), pending.aggregateId, attempt, aggregate.version(),
           actualVersion));
+      return;
     }
-    return loader.catchUp(aggregateId, aggregate)
-        .recover(failure -> {
-          cache.evict(aggregateId);
-          return Future.failedFuture(failure);
-        })
-        .compose(caughtUp -> attempt(command, aggregateId, commandId, caughtUp, attempt + 1));
+    owner.onComplete(loader.catchUp(pending.aggregateId, aggregate), caughtUp -> {
+      if (caughtUp.failed()) {
+        cache.evict(pending.aggregateId);
+        finish(pending, null, caughtUp.cause());
+      } else {
+        attemptSafely(pending, caughtUp.result(), attempt + 1);
+      }
+    });
   }
 
-  private CommandResult<E> accepted(String aggregateId, String commandId, CachedAggregate<S> aggregate, List<E> events,
+  private CommandResult<E> accepted(Pending pending, CachedAggregate<S> aggregate, List<E> events,
                                     AppendResult.Appended appended) {
+    String aggregateId = pending.aggregateId;
     long fromVersion = aggregate.version();
     VersionRange range = new VersionRange(appended.firstVersion(), appended.newVersion());
     if (range.firstVersion() != fromVersion + 1 || range.eventCount() != events.size()) {
       // Cannot happen with fresh event ids; if it does, the cached state is not to be trusted.
       LOG.warn("Append of command {} to {} in {} stored versions {}, expected {} events after version {}: reloading",
-          commandId, aggregateId, type.topic(), range, events.size(), fromVersion);
+          pending.commandId, aggregateId, type.topic(), range, events.size(), fromVersion);
       cache.evict(aggregateId);
     } else {
-      aggregate.applyAppended(type.decider(), events, commandId, range);
-      cache.put(aggregateId, aggregate);
+      aggregate.applyAppended(type.decider(), events, pending.commandId, range.firstVersion(), range.lastVersion());
+      cache.ensureCached(aggregateId, aggregate);
       maybeSnapshot(aggregateId, aggregate, fromVersion);
     }
     return new CommandResult.Accepted<>(aggregateId, appended.newVersion(), events);
   }
 
-  private List<EventData> toEventData(C command, String commandId, List<E> events) {
-    String correlationId = type.correlationIdOf(command).orElse(null);
+  private List<EventData> toEventData(Pending pending, List<E> events) {
+    String correlationId = type.correlationIdOf(pending.command).orElse(null);
     List<EventData> data = new ArrayList<>(events.size());
     for (E event : events) {
       SerializedEvent serialized = type.eventCodec().encode(event);
-      data.add(new EventData(UUID.randomUUID(), serialized.type(), serialized.payload(),
-          EventMetadata.headers(serialized, correlationId, commandId)));
+      data.add(new EventData(eventIds.next(), serialized.type(), serialized.payload(),
+          EventMetadata.headers(serialized, correlationId, pending.commandId)));
     }
     return data;
   }
@@ -254,5 +328,40 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
       throw new CommandValidationException(field, value, "must be a non-empty id");
     }
     return value;
+  }
+
+  /**
+   * One command from {@link #send} to its result: the queue link of its aggregate, its deadline and its
+   * result promise (listeners run on the thread that completes it, the owner's). Run as a task, it is taken
+   * on the owner context.
+   */
+  private final class Pending extends CommandDeadlines.Entry implements Runnable {
+    private final C command;
+    private final String aggregateId;
+    private final String commandId;
+    private final Promise<CommandResult<E>> result = Promise.promise();
+    private Pending next;
+    private boolean finished;
+
+    Pending(C command, String aggregateId, String commandId) {
+      this.command = command;
+      this.aggregateId = aggregateId;
+      this.commandId = commandId;
+    }
+
+    @Override
+    public void run() {
+      take(this);
+    }
+
+    @Override
+    boolean isDone() {
+      return result.future().isComplete();
+    }
+
+    @Override
+    void expire() {
+      result.tryFail(new CommandTimeoutException(aggregateId, commandId, options.commandTimeoutMs()));
+    }
   }
 }

@@ -1,13 +1,16 @@
 package io.cairn.aggregates.internal;
 
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
  * The one Vert.x context that owns a gateway's mutable state (cache, queues). Store futures complete on
- * the store's threads; {@link #onOwner} brings their outcome back here, so the state needs no lock.
+ * the store's threads; {@link #onOwner} and {@link #onComplete} bring their outcome back here, so the state
+ * needs no lock. A store that already completes on the caller's context (the local store) costs no hop.
  */
 final class OwnerContext {
 
@@ -30,7 +33,18 @@ final class OwnerContext {
   <T> Future<T> onOwner(Future<T> future) {
     // A promise without a context runs its listeners on the thread that completes it: the owner's.
     Promise<T> promise = Promise.promise();
-    future.onComplete(outcome -> run(() -> promise.handle(outcome)));
+    onComplete(future, promise::handle);
     return promise.future();
+  }
+
+  /** Hands {@code future}'s outcome to {@code handler} on the owner context, without an intermediate future. */
+  <T> void onComplete(Future<T> future, Handler<AsyncResult<T>> handler) {
+    future.onComplete(outcome -> {
+      if (Vertx.currentContext() == context) {
+        handler.handle(outcome);
+      } else {
+        context.runOnContext(ignored -> handler.handle(outcome));
+      }
+    });
   }
 }
