@@ -35,6 +35,9 @@ import java.util.function.Consumer;
  *   <li>Raw side: one {@link Counters#EVENT_TYPE} event per {@code store.append} with
  *   {@link ExpectedVersion#ANY} to a topic of its own (same configuration), with the payload, type name and
  *   headers the gateway writes. The payload is encoded once up front: the raw side pays only for the append.</li>
+ *   <li>Encoding raw side: the same, but each append first encodes its event with the same codec, as an
+ *   application appending its events itself would; the difference to the command side is then the aggregate
+ *   layer alone (cache, decide, evolve, optimistic append, command ids).</li>
  *   <li>Command side: one {@link Increment} per {@link CommandGateway#send} (decide, JSON encode, append with
  *   the cached version), through one gateway whose cache holds every counter.</li>
  * </ul>
@@ -92,23 +95,25 @@ public final class CommandThroughput {
       // a count in the middle of the run's, so raw payloads are as long as the commands' on average
       long typicalCount = Math.max(1, (warmup + params.commands()) / params.aggregates() / 2);
       SerializedEvent rawEvent = Counters.codec().encode(new Incremented(typicalCount, note));
+      Incremented typicalEvent = new Incremented(typicalCount, note);
       Side raw = new Side("raw appends", (lane, id) -> appendRaw(rawTopic, rawEvent, lane, id));
+      Side encodingRaw = new Side("raw appends, encoded per append",
+          (lane, id) -> appendRaw(rawTopic, Counters.codec().encode(typicalEvent), lane, id));
       Side commands = new Side("commands", (lane, id) -> sendCommand(gateway, lane, id));
-      raw.phase(warmup);
-      commands.phase(warmup);
-      List<Phase> rawRounds = new ArrayList<>();
-      List<Phase> commandRounds = new ArrayList<>();
+      List<Side> sides = List.of(raw, encodingRaw, commands);
+      List<List<Phase>> rounds = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      for (Side side : sides) {
+        side.phase(warmup);
+      }
       for (int round = 0; round < params.rounds(); round++) {
         long count = params.commands() / params.rounds() + (round < params.commands() % params.rounds() ? 1 : 0);
-        if (round % 2 == 0) {
-          rawRounds.add(raw.phase(count));
-          commandRounds.add(commands.phase(count));
-        } else {
-          commandRounds.add(commands.phase(count));
-          rawRounds.add(raw.phase(count));
+        // each side goes first, second and third in turn
+        for (int turn = 0; turn < sides.size(); turn++) {
+          int side = (round + turn) % sides.size();
+          rounds.get(side).add(sides.get(side).phase(count));
         }
       }
-      return new Outcome(rawRounds, commandRounds, rawEvent.payload().length,
+      return new Outcome(rounds.get(0), rounds.get(1), rounds.get(2), rawEvent.payload().length,
           Counters.codec().encode(new Incremented(1, note)).payload().length, options.cacheEntries());
     } finally {
       Awaits.await(gateway.close(), PHASE_TIMEOUT, "closing the command gateway");
@@ -267,17 +272,23 @@ public final class CommandThroughput {
    * What the rounds measured.
    *
    * @param rawRounds           the raw side's measured phases, in order
+   * @param encodingRawRounds   the encoding raw side's, in order
    * @param commandRounds       the command side's, in order
    * @param rawPayloadBytes     JSON payload bytes of every raw event
    * @param commandPayloadBytes JSON payload bytes of a command's event with a one-digit count
    * @param cacheEntries        the gateway's cache size
    */
-  public record Outcome(List<Phase> rawRounds, List<Phase> commandRounds, int rawPayloadBytes, int commandPayloadBytes,
-                        int cacheEntries) {
+  public record Outcome(List<Phase> rawRounds, List<Phase> encodingRawRounds, List<Phase> commandRounds,
+                        int rawPayloadBytes, int commandPayloadBytes, int cacheEntries) {
 
     /** Median over the rounds of raw appends per second. */
     public double appendsPerSecMedian() {
       return median(rawRounds.stream().mapToDouble(Phase::perSec).toArray());
+    }
+
+    /** Median over the rounds of raw appends per second that encoded their event each. */
+    public double encodingAppendsPerSecMedian() {
+      return median(encodingRawRounds.stream().mapToDouble(Phase::perSec).toArray());
     }
 
     /** Median over the rounds of commands per second. */
@@ -287,9 +298,18 @@ public final class CommandThroughput {
 
     /** Each round's commands per second over its appends per second. */
     public double[] roundRatios() {
-      double[] ratios = new double[rawRounds.size()];
+      return ratios(rawRounds);
+    }
+
+    /** Each round's commands per second over its encoding appends per second. */
+    public double[] encodingRoundRatios() {
+      return ratios(encodingRawRounds);
+    }
+
+    private double[] ratios(List<Phase> baseline) {
+      double[] ratios = new double[baseline.size()];
       for (int i = 0; i < ratios.length; i++) {
-        ratios[i] = commandRounds.get(i).perSec() / rawRounds.get(i).perSec();
+        ratios[i] = commandRounds.get(i).perSec() / baseline.get(i).perSec();
       }
       return ratios;
     }
@@ -299,9 +319,19 @@ public final class CommandThroughput {
       return median(roundRatios());
     }
 
+    /** Median of {@link #encodingRoundRatios()}. */
+    public double encodingRatioMedian() {
+      return median(encodingRoundRatios());
+    }
+
     /** Every raw latency of the rounds. */
     public Latencies rawLatencies() {
       return merged(rawRounds);
+    }
+
+    /** Every encoding raw latency of the rounds. */
+    public Latencies encodingRawLatencies() {
+      return merged(encodingRawRounds);
     }
 
     /** Every command latency of the rounds. */

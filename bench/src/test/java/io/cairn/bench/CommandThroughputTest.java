@@ -13,17 +13,21 @@ class CommandThroughputTest {
 
   @Test
   void ratioIsTheMedianOfEachRoundsCommandsOverItsAppends() {
-    // given: rounds whose ratios are 0.5, 0.9 and 0.8
+    // given: rounds whose ratios are 0.5, 0.9 and 0.8 to the raw side, 1.0, 0.9 and 0.8 to the encoding one
     List<CommandThroughput.Phase> raw = List.of(phase(1000), phase(2000), phase(1000));
+    List<CommandThroughput.Phase> encoding = List.of(phase(500), phase(2000), phase(1000));
     List<CommandThroughput.Phase> commands = List.of(phase(500), phase(1800), phase(800));
 
     // when
-    CommandThroughput.Outcome outcome = new CommandThroughput.Outcome(raw, commands, 100, 100, 10);
+    CommandThroughput.Outcome outcome = new CommandThroughput.Outcome(raw, encoding, commands, 100, 100, 10);
 
     // then
     assertThat(outcome.roundRatios()).containsExactly(0.5, 0.9, 0.8);
     assertThat(outcome.ratioMedian()).isEqualTo(0.8);
+    assertThat(outcome.encodingRoundRatios()).containsExactly(1.0, 0.9, 0.8);
+    assertThat(outcome.encodingRatioMedian()).isEqualTo(0.9);
     assertThat(outcome.appendsPerSecMedian()).isEqualTo(1000);
+    assertThat(outcome.encodingAppendsPerSecMedian()).isEqualTo(1000);
     assertThat(outcome.commandsPerSecMedian()).isEqualTo(800);
   }
 

@@ -36,9 +36,10 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "commands", mixinStandardHelpOptions = true,
     description = {"Runs one-event commands through a command gateway (every aggregate cached) and appends the same "
-        + "events raw (ExpectedVersion.ANY), in alternating rounds with the same aggregates and concurrency, then "
-        + "times loading a long aggregate with a fresh gateway with and without snapshots. Prints one JSON line: "
-        + "appends_per_sec, commands_per_sec, command_to_append_ratio, p50/p99/p999 of both sides, load times "
+        + "events raw (ExpectedVersion.ANY; once pre-encoded, once encoding each event per append), in rotating "
+        + "rounds with the same aggregates and concurrency, then times loading a long aggregate with a fresh "
+        + "gateway with and without snapshots. Prints one JSON line: appends_per_sec, encoding_appends_per_sec, "
+        + "commands_per_sec, command_to_append_ratio, command_to_encoding_append_ratio, latencies, load times "
         + "and every parameter."})
 public final class CommandsCommand implements Callable<Integer> {
 
@@ -214,13 +215,17 @@ public final class CommandsCommand implements Callable<Integer> {
   private static void putThroughput(JsonLine line, CommandThroughput.Outcome outcome) {
     Latencies raw = outcome.rawLatencies();
     Latencies commands = outcome.commandLatencies();
+    Latencies encoding = outcome.encodingRawLatencies();
     double[] ratios = outcome.roundRatios();
+    double[] encodingRatios = outcome.encodingRoundRatios();
     JsonLine rounds = new JsonLine();
     for (int i = 0; i < ratios.length; i++) {
       rounds.put("round_" + (i + 1), new JsonLine()
           .put("appends_per_sec", outcome.rawRounds().get(i).perSec())
+          .put("encoding_appends_per_sec", outcome.encodingRawRounds().get(i).perSec())
           .put("commands_per_sec", outcome.commandRounds().get(i).perSec())
-          .put("ratio", ratios[i]));
+          .put("ratio", ratios[i])
+          .put("encoding_ratio", encodingRatios[i]));
     }
     line.put("raw_payload_bytes", outcome.rawPayloadBytes())
         .put("command_payload_bytes", outcome.commandPayloadBytes())
@@ -231,6 +236,9 @@ public final class CommandsCommand implements Callable<Integer> {
         .put("append_p99_ms", raw.p99Ms())
         .put("append_p999_ms", raw.p999Ms())
         .put("append_max_ms", raw.maxMs())
+        .put("encoding_appends_per_sec", outcome.encodingAppendsPerSecMedian())
+        .put("encoding_append_p50_ms", encoding.p50Ms())
+        .put("encoding_append_p99_ms", encoding.p99Ms())
         .put("commands", commands.count())
         .put("commands_per_sec", outcome.commandsPerSecMedian())
         .put("command_p50_ms", commands.p50Ms())
@@ -238,6 +246,7 @@ public final class CommandsCommand implements Callable<Integer> {
         .put("command_p999_ms", commands.p999Ms())
         .put("command_max_ms", commands.maxMs())
         .put("command_to_append_ratio", outcome.ratioMedian())
+        .put("command_to_encoding_append_ratio", outcome.encodingRatioMedian())
         .put("rounds_detail", rounds);
   }
 

@@ -102,6 +102,8 @@ class BenchCommandsIT {
     assertThat(result.get("warmup_commands_run").asLong()).isEqualTo(AGGREGATES);
     assertThat(result.get("appends").asLong()).isEqualTo(COMMANDS);
     assertThat(result.get("commands").asLong()).isEqualTo(COMMANDS);
+    assertThat(result.get("command_to_encoding_append_ratio").asDouble()).isPositive();
+    assertThat(result.get("encoding_appends_per_sec").asDouble()).isPositive();
     for (String figure : List.of("appends_per_sec", "commands_per_sec", "command_to_append_ratio", "append_p50_ms",
         "command_p50_ms", "load_no_snapshot_median_ms", "load_snapshot_median_ms", "heap_used_mb")) {
       assertThat(result.get(figure).asDouble()).as(figure).isPositive();
@@ -118,7 +120,8 @@ class BenchCommandsIT {
     long perCounter = Math.max(WARMUP, AGGREGATES) / AGGREGATES + COMMANDS / AGGREGATES;
     for (int i = 0; i < AGGREGATES; i++) {
       String counter = CommandThroughput.COUNTER_PREFIX + i;
-      assertThat(streamVersion(store, prefix + "raw", counter)).as("raw " + counter).isEqualTo(perCounter);
+      // both raw sides (pre-encoded and encoding per append) append to the raw topic
+      assertThat(streamVersion(store, prefix + "raw", counter)).as("raw " + counter).isEqualTo(2 * perCounter);
       assertThat(streamVersion(store, prefix + "cmd", counter)).as("command " + counter).isEqualTo(perCounter);
     }
     String load = prefix + "load";

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.serde.internal.JsonMappers;
@@ -40,6 +41,13 @@ import java.util.TreeMap;
 public final class JsonEventCodec<E> implements EventCodec<E> {
 
   private final ObjectMapper mapper;
+  /** A writer per event class, its serializer resolved once instead of on every encode. */
+  private final ClassValue<ObjectWriter> writers = new ClassValue<>() {
+    @Override
+    protected ObjectWriter computeValue(Class<?> type) {
+      return mapper.writerFor(type);
+    }
+  };
   private final TypeNames<E> names;
   private final Map<String, RegisteredSchema> currentByType;
   private final Map<String, NavigableMap<Integer, JsonUpcaster>> upcastersByType;
@@ -66,7 +74,8 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
     RegisteredSchema current = currentByType.get(type);
     int schemaId = current == null ? SerializedEvent.NO_SCHEMA : current.id();
     try {
-      return new SerializedEvent(type, mapper.writeValueAsBytes(event), ContentTypes.JSON, schemaId);
+      return new SerializedEvent(type, writers.get(event.getClass()).writeValueAsBytes(event), ContentTypes.JSON,
+          schemaId);
     } catch (JacksonException e) {
       throw new SerializationException("cannot encode event of type " + type + " (schema id " + schemaId + ") as JSON: "
           + e.getOriginalMessage(), e);
