@@ -1,5 +1,6 @@
 package io.cairn.node;
 
+import static io.cairn.node.NodeTestSupport.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -19,8 +20,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 class HttpApiTest {
 
   private static final long TIMEOUT_MS = 15_000;
-  private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
   private static final String TOPIC = "bank.account";
 
   @TempDir
@@ -491,15 +489,5 @@ class HttpApiTest {
 
   private static <T> T await(Future<T> future) throws Exception {
     return future.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
-
-  private static void awaitCondition(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + TIMEOUT_MS + " ms waiting for " + what);
-      }
-      LockSupport.parkNanos(POLL_INTERVAL_NANOS);
-    }
   }
 }

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cairn.bench.AckLog;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code bench append} tiny against the real local store, then checks its ack log with {@code verify-acks}. */
 class BenchAppendIT {
@@ -28,13 +25,13 @@ class BenchAppendIT {
     Path acks = dir.resolve("acks.tsv");
 
     // when
-    Run append = run("append", "--mode", "durable", "--events", "2000", "--events-per-append", "2",
+    BenchRun append = BenchRun.of("append", "--mode", "durable", "--events", "2000", "--events-per-append", "2",
         "--streams", "4", "--aggregates", "40", "--event-bytes", "64", "--warmup-s", "0",
         "--data-dir", data.toString(), "--ack-log", acks.toString(), "--seed", "7");
 
     // then: one JSON line with the figures and the parameters
-    assertThat(append.exitCode).as("stderr: %s", append.err).isZero();
-    List<String> lines = append.out.lines().toList();
+    assertThat(append.exitCode()).as("stderr: %s", append.err()).isZero();
+    List<String> lines = append.out().lines().toList();
     assertThat(lines).hasSize(1);
     JsonNode result = MAPPER.readTree(lines.get(0));
     assertThat(result.get("benchmark").asText()).isEqualTo("append");
@@ -54,26 +51,13 @@ class BenchAppendIT {
         .allSatisfy(entry -> assertThat(entry.topic()).isEqualTo(AppendCommand.TOPIC));
 
     // and when: the outside check reopens the store and reads every acknowledged event back
-    Run verify = run("verify-acks", "--data-dir", data.toString(), "--ack-log", acks.toString());
+    BenchRun verify = BenchRun.of("verify-acks", "--data-dir", data.toString(), "--ack-log", acks.toString());
 
     // then
-    assertThat(verify.exitCode).as("stderr: %s", verify.err).isZero();
-    JsonNode verified = MAPPER.readTree(verify.out.strip());
+    assertThat(verify.exitCode()).as("stderr: %s", verify.err()).isZero();
+    JsonNode verified = MAPPER.readTree(verify.out().strip());
     assertThat(verified.get("checked").asLong()).isEqualTo(2000);
     assertThat(verified.get("missing").asLong()).isZero();
     assertThat(verified.get("mismatched").asLong()).isZero();
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = BenchMain.newCommandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
-  private record Run(int exitCode, String out, String err) {
   }
 }

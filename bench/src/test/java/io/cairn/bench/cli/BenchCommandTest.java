@@ -148,7 +148,8 @@ class BenchCommandTest {
 
     // then
     assertThat(exitCode).isEqualTo(CommandLine.ExitCode.OK);
-    assertThat(out.toString()).contains("append", "read-stream", "recovery", "peers", "produce", "commands", "verify-acks", "jmh")
+    assertThat(out.toString())
+        .contains("append", "read-stream", "recovery", "peers", "produce", "commands", "verify-acks", "jmh")
         .doesNotContain("recovery-child");
   }
 

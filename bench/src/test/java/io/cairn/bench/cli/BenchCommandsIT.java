@@ -19,14 +19,11 @@ import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.serde.EventMetadata;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Runs {@code bench commands} tiny against the real local store and a real node, then checks what was stored. */
 class BenchCommandsIT {
@@ -50,8 +47,9 @@ class BenchCommandsIT {
     Path data = dir.resolve("store");
 
     // when
-    Run run = run("commands", "--data-dir", data.toString(), "--mode", "page-cache", "--aggregates", "" + AGGREGATES,
-        "--commands", "" + COMMANDS, "--warmup-commands", "" + WARMUP, "--concurrency", "4", "--rounds", "2",
+    BenchRun run = BenchRun.of("commands", "--data-dir", data.toString(), "--mode", "page-cache",
+        "--aggregates", "" + AGGREGATES, "--commands", "" + COMMANDS, "--warmup-commands", "" + WARMUP,
+        "--concurrency", "4", "--rounds", "2",
         "--payload-bytes", "80", "--load-events", "" + LOAD_EVENTS, "--snapshot-every", "" + SNAPSHOT_EVERY,
         "--load-repeats", "" + LOAD_REPEATS, "--load-warmup-repeats", "" + LOAD_WARMUPS, "--seed", "7");
 
@@ -75,7 +73,7 @@ class BenchCommandsIT {
     try (ProcessSupervisor supervisor = new ProcessSupervisor();
          NodeProcess node = TestNodeMain.start(supervisor)) {
       // when
-      Run run = run("commands", "--bootstrap", node.bootstrap(), "--aggregates", "" + AGGREGATES,
+      BenchRun run = BenchRun.of("commands", "--bootstrap", node.bootstrap(), "--aggregates", "" + AGGREGATES,
           "--commands", "" + COMMANDS, "--warmup-commands", "" + WARMUP, "--concurrency", "4", "--rounds", "2",
           "--load-events", "" + LOAD_EVENTS, "--snapshot-every", "" + SNAPSHOT_EVERY,
           "--load-repeats", "" + LOAD_REPEATS, "--load-warmup-repeats", "" + LOAD_WARMUPS);
@@ -144,23 +142,10 @@ class BenchCommandsIT {
     return Awaits.await(store.streamVersion(topic, aggregateId), TIMEOUT, "stream version of " + aggregateId);
   }
 
-  private static JsonNode onlyLine(Run run) throws Exception {
-    assertThat(run.exitCode).as("stderr: %s", run.err).isZero();
-    List<String> lines = run.out.lines().toList();
+  private static JsonNode onlyLine(BenchRun run) throws Exception {
+    assertThat(run.exitCode()).as("stderr: %s", run.err()).isZero();
+    List<String> lines = run.out().lines().toList();
     assertThat(lines).hasSize(1);
     return MAPPER.readTree(lines.get(0));
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = BenchMain.newCommandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
-  private record Run(int exitCode, String out, String err) {
   }
 }

@@ -13,11 +13,8 @@ import io.cairn.client.CairnClient;
 import io.cairn.client.ClientOptions;
 import io.cairn.eventstore.PartitionDescription;
 import io.cairn.eventstore.TopicDescription;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Runs {@code bench produce} for a few thousand records against a real node process. */
 class BenchProduceIT {
@@ -29,13 +26,13 @@ class BenchProduceIT {
     try (ProcessSupervisor supervisor = new ProcessSupervisor();
          NodeProcess node = TestNodeMain.start(supervisor)) {
       // when
-      Run produce = run("produce", "--bootstrap", node.bootstrap(), "--topic", "bench-it", "--partitions", "3",
-          "--records", "3000", "--warmup-records", "500", "--aggregates", "50", "--batch-bytes", "4096",
-          "--linger-ms", "2", "--seed", "7");
+      BenchRun produce = BenchRun.of("produce", "--bootstrap", node.bootstrap(), "--topic", "bench-it",
+          "--partitions", "3", "--records", "3000", "--warmup-records", "500", "--aggregates", "50",
+          "--batch-bytes", "4096", "--linger-ms", "2", "--seed", "7");
 
       // then: one JSON line with the figures and the parameters
-      assertThat(produce.exitCode).as("stderr: %s", produce.err).isZero();
-      List<String> lines = produce.out.lines().toList();
+      assertThat(produce.exitCode()).as("stderr: %s", produce.err()).isZero();
+      List<String> lines = produce.out().lines().toList();
       assertThat(lines).hasSize(1);
       JsonNode result = MAPPER.readTree(lines.get(0));
       assertThat(result.get("benchmark").asText()).isEqualTo("produce");
@@ -65,25 +62,13 @@ class BenchProduceIT {
       }
 
       // and when: a second run finds the topic and appends to it
-      Run again = run("produce", "--bootstrap", node.bootstrap(), "--topic", "bench-it", "--records", "100");
-      assertThat(again.exitCode).as("stderr: %s", again.err).isZero();
-      JsonNode second = MAPPER.readTree(again.out.strip());
+      BenchRun again = BenchRun.of("produce", "--bootstrap", node.bootstrap(), "--topic", "bench-it",
+          "--records", "100");
+      assertThat(again.exitCode()).as("stderr: %s", again.err()).isZero();
+      JsonNode second = MAPPER.readTree(again.out().strip());
       assertThat(second.get("topic_created").asBoolean()).isFalse();
       assertThat(second.get("partitions").asInt()).isEqualTo(3);
       assertThat(node.alive()).isTrue();
     }
-  }
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine commandLine = BenchMain.newCommandLine();
-    commandLine.setOut(new PrintWriter(out, true));
-    commandLine.setErr(new PrintWriter(err, true));
-    int exitCode = commandLine.execute(args);
-    return new Run(exitCode, out.toString(), err.toString());
-  }
-
-  private record Run(int exitCode, String out, String err) {
   }
 }

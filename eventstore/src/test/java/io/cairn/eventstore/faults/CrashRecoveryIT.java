@@ -16,9 +16,7 @@ import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicDescription;
 import io.cairn.eventstore.VerifyReport;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,41 +87,15 @@ class CrashRecoveryIT {
     }
   }
 
-  /** Reads the child's stdout; only complete lines count, a line cut by the kill is dropped. */
-  private static final class ChildOutput implements Runnable {
+  /** What the child printed, line by line ({@link CompleteLines}: a line cut by the kill is dropped). */
+  private static final class ChildOutput {
     final List<Ack> acks = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicBoolean ready = new AtomicBoolean();
     final long startNanos = System.nanoTime();
     volatile long readyNanos;
-    private final InputStream in;
 
-    ChildOutput(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public void run() {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          for (int i = 0; i < n; i++) {
-            if (buffer[i] == '\n') {
-              accept(line.toString(StandardCharsets.UTF_8));
-              line.reset();
-            } else {
-              line.write(buffer[i]);
-            }
-          }
-        }
-      } catch (IOException e) {
-        // the pipe breaks when the child is killed: what was complete so far counts
-      }
-    }
-
-    private void accept(String text) {
+    void accept(String text) {
       if (text.equals(CrashWriterMain.READY)) {
         readyNanos = System.nanoTime();
         ready.set(true);
@@ -171,8 +143,9 @@ class CrashRecoveryIT {
 
       // given a writer running on the data directory
       Process child = startChild(random.nextLong(), stderr);
-      ChildOutput output = new ChildOutput(child.getInputStream());
-      Thread reader = new Thread(output, "child-stdout-" + round);
+      ChildOutput output = new ChildOutput();
+      Thread reader = new Thread(new CompleteLines(child.getInputStream(), output::accept),
+          "child-stdout-" + round);
       reader.start();
 
       // when it is killed at a random moment

@@ -11,10 +11,7 @@ import io.cairn.eventstore.LogInspector;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.VerifyReport;
 import io.vertx.core.Vertx;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -53,40 +50,14 @@ class ProduceCrashIT {
   @TempDir
   Path workDir;
 
-  /** Reads the child's stdout; only complete lines count, a line cut by the kill is dropped. */
-  private static final class ChildOutput implements Runnable {
+  /** What the child printed, line by line ({@link CompleteLines}: a line cut by the kill is dropped). */
+  private static final class ChildOutput {
     final List<String[]> acks = new CopyOnWriteArrayList<>();
     final List<Long> producerIds = new CopyOnWriteArrayList<>();
     final List<String> errors = new CopyOnWriteArrayList<>();
     final AtomicBoolean ready = new AtomicBoolean();
-    private final InputStream in;
 
-    ChildOutput(InputStream in) {
-      this.in = in;
-    }
-
-    @Override
-    public void run() {
-      ByteArrayOutputStream line = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      try {
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-          for (int i = 0; i < n; i++) {
-            if (buffer[i] == '\n') {
-              accept(line.toString(StandardCharsets.UTF_8));
-              line.reset();
-            } else {
-              line.write(buffer[i]);
-            }
-          }
-        }
-      } catch (IOException e) {
-        // the child died
-      }
-    }
-
-    private void accept(String line) {
+    void accept(String line) {
       if (line.equals(ProduceCrashWriterMain.READY)) {
         ready.set(true);
       } else if (line.startsWith(ProduceCrashWriterMain.ACK + " ")) {
@@ -128,8 +99,8 @@ class ProduceCrashIT {
         dataDir.toString(), Long.toString(childSeed));
     builder.redirectError(stderr.toFile());
     Process child = builder.start();
-    ChildOutput output = new ChildOutput(child.getInputStream());
-    Thread reader = new Thread(output, "child-output");
+    ChildOutput output = new ChildOutput();
+    Thread reader = new Thread(new CompleteLines(child.getInputStream(), output::accept), "child-output");
     reader.start();
     try {
       long deadline = System.nanoTime() + CHILD_TIMEOUT.toNanos();

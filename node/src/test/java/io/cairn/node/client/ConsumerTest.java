@@ -1,5 +1,7 @@
 package io.cairn.node.client;
 
+import static io.cairn.node.NodeTestSupport.awaitCondition;
+import static io.cairn.node.NodeTestSupport.scrapeMetrics;
 import static io.cairn.node.client.ClientTestSupport.await;
 import static io.cairn.node.client.ClientTestSupport.payloads;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,17 +18,10 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -164,7 +159,7 @@ class ConsumerTest {
   }
 
   @Test
-  void thePollThatEmptiesTheBufferSendsTheNextFetchBeforeTheCallerPollsAgain() throws Exception {
+  void thePollThatEmptiesTheBufferSendsTheNextFetchBeforeTheCallerPollsAgain() {
     // given: a consumer whose long polls last long, and one event more than a poll returns
     CairnClient longPolling = await(CairnClient.connect(vertx, new ClientOptions()
         .setBootstrapServers("127.0.0.1:" + store.node().protocolPort()).setMaxPollRecords(MAX_POLL_RECORDS)
@@ -180,35 +175,12 @@ class ConsumerTest {
 
     // then a Fetch for what follows is already waiting on the node, and it brings the next event
     assertThat(payloads(last)).containsExactly("p#" + MAX_POLL_RECORDS);
-    awaitCondition(() -> scrapeMetrics().contains("cairn_protocol_requests_in_flight 1.0"),
+    awaitCondition(() -> scrapeMetrics(store.node().httpPort()).contains("cairn_protocol_requests_in_flight 1.0"),
         "the prefetch to be waiting on the node");
     append("p", 1);
     List<StoredEvent> next = await(prefetching.poll(10_000));
     assertThat(payloads(next)).containsExactly("p#0");
     assertThat(next.get(0).offset()).isEqualTo(MAX_POLL_RECORDS + 1);
     await(longPolling.close());
-  }
-
-  private static void awaitCondition(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
-
-  private String scrapeMetrics() {
-    try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + store.node().httpPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 }

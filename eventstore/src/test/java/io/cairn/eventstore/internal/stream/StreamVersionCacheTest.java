@@ -104,6 +104,16 @@ class StreamVersionCacheTest {
     assertThat(cache.memoryBytes() - empty).isBetween(1_000L * 80, 1_000L * 110);
   }
 
+  /** The model of the cache: an access-ordered map of {@code key -> (version, lastOffset)} holding {@code capacity}. */
+  private static Map<String, long[]> accessOrderedReference(int capacity) {
+    return new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
   /** One step against the cache and the reference. */
   record Step(int kind, int key, long value) {
   }
@@ -120,12 +130,7 @@ class StreamVersionCacheTest {
       @ForAll @IntRange(min = 1, max = 8) int capacity) {
     // given
     StreamVersionCache cache = new StreamVersionCache(capacity);
-    Map<String, long[]> reference = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
-        return size() > capacity;
-      }
-    };
+    Map<String, long[]> reference = accessOrderedReference(capacity);
 
     for (Step step : steps) {
       String key = "k" + step.key();
@@ -162,12 +167,7 @@ class StreamVersionCacheTest {
       @ForAll @IntRange(min = 1, max = 8) int capacity) {
     // given: a hash with only three values, so that probe runs are long and deletions shift entries back
     StreamVersionCache cache = new StreamVersionCache(capacity);
-    Map<String, long[]> reference = new LinkedHashMap<>(16, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
-        return size() > capacity;
-      }
-    };
+    Map<String, long[]> reference = accessOrderedReference(capacity);
 
     for (Step step : steps) {
       String key = "k" + step.key();

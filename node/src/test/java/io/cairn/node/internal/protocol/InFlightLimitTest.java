@@ -1,7 +1,7 @@
 package io.cairn.node.internal.protocol;
 
+import static io.cairn.node.NodeTestSupport.awaitCondition;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.await;
-import static io.cairn.node.internal.protocol.ProtocolTestSupport.awaitCondition;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.event;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,8 @@
 package io.cairn.node.internal.protocol;
 
+import static io.cairn.node.NodeTestSupport.awaitCondition;
+import static io.cairn.node.NodeTestSupport.scrapeMetrics;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.await;
-import static io.cairn.node.internal.protocol.ProtocolTestSupport.awaitCondition;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.batch;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.event;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,11 +26,6 @@ import io.cairn.node.CairnNode;
 import io.cairn.node.NodeOptions;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -245,7 +241,7 @@ class ProtocolConnectionTest {
     client.sendRaw(fetchThenVersions);
     RawProtocolClient idle = connect();
     idle.call(new ApiVersions.Request());
-    awaitCondition(() -> scrapeMetrics().contains("cairn_protocol_requests_in_flight 1.0"),
+    awaitCondition(() -> scrapeMetrics(node.httpPort()).contains("cairn_protocol_requests_in_flight 1.0"),
         "the long poll to be in flight on the node");
 
     // when
@@ -275,26 +271,13 @@ class ProtocolConnectionTest {
     client.call(new StreamVersion.Request("missing", "a"));
 
     // when
-    String metrics = scrapeMetrics();
+    String metrics = scrapeMetrics(node.httpPort());
 
     // then
     assertThat(metrics).containsPattern("cairn_protocol_requests_seconds_count\\{api=\"ApiVersions\"} 1");
     assertThat(metrics).containsPattern(
         "cairn_protocol_request_errors_total\\{api=\"StreamVersion\",code=\"UNKNOWN_TOPIC\"} 1");
     assertThat(metrics).containsPattern("cairn_protocol_connections \\d");
-  }
-
-  private String scrapeMetrics() {
-    try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + node.httpPort() + "/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
   }
 
   private void startNode(UnaryOperator<NodeOptions> configure) throws Exception {

@@ -11,31 +11,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
-/** Helpers shared by the protocol server tests: waiting with a deadline and building events and batches. */
+/** Helpers shared by the protocol server tests: awaiting futures and building events and batches. */
 final class ProtocolTestSupport {
 
   static final long TIMEOUT_MS = 20_000;
-  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private ProtocolTestSupport() {
   }
 
   static <T> T await(Future<T> future) throws Exception {
     return future.await(TIMEOUT_MS, TimeUnit.MILLISECONDS);
-  }
-
-  /** Polls {@code condition} until it holds; fails naming {@code what} after the deadline. */
-  static void awaitCondition(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TIMEOUT_MS);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      LockSupport.parkNanos(POLL_NANOS);
-    }
   }
 
   static EventData event(String type, String json) {
