@@ -8,8 +8,8 @@ import io.vertx.core.buffer.Buffer;
  * {@link Frames#ensureValidSize} before buffering any of the frame, and hands each complete frame's payload
  * (without the size prefix) to the frame handler as a slice that shares the received bytes. It never holds
  * more than one incomplete frame plus the chunk being parsed. A frame that arrives in several chunks is
- * gathered in one buffer allocated for its size, so every byte is copied at most once (a 1 MiB fetch
- * response in 64 KiB reads used to be copied once per read). A size out of range is reported once to the
+ * gathered in one buffer allocated for its size, so its bytes are copied about once (a 1 MiB fetch
+ * response in 64 KiB reads used to be copied again with every read). A size out of range is reported once to the
  * error handler; the parser then drops everything.
  *
  * <p>{@link #pause()} stops delivering frames (bytes keep being buffered; the caller pauses its socket too),
@@ -55,7 +55,16 @@ public final class FrameParser implements Handler<Buffer> {
       position = 0;
       accumulating = false;
     } else if (accumulating && position == 0) {
-      // still the start of one frame in a buffer of our own, sized for that frame when its size was known
+      // still the start of one frame in a buffer of our own, sized for that frame when its size was known:
+      // fill it up to the frame's end only, so that it never grows, and parse the rest as a chunk of its own
+      int frameBytes = frameBytesAt(0);
+      int room = frameBytes - pending.length();
+      if (room > 0 && chunk.length() > room) {
+        pending.appendBuffer(chunk, 0, room);
+        deliver();
+        handle(chunk.slice(room, chunk.length()));
+        return;
+      }
       pending.appendBuffer(chunk);
     } else {
       Buffer accumulator = Buffer.buffer(Math.max(buffered + chunk.length(), frameBytesAt(position)));
