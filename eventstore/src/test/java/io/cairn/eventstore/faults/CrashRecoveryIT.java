@@ -101,7 +101,7 @@ class CrashRecoveryIT {
         ready.set(true);
       } else if (text.startsWith(CrashWriterMain.ACK + " ")) {
         acks.add(Ack.parse(text));
-      } else if (text.startsWith(CrashWriterMain.ERROR)) {
+      } else if (text.startsWith(CrashWriterOutput.ERROR)) {
         errors.add(text);
       } else {
         errors.add("unexpected output: " + text);

@@ -1,5 +1,9 @@
 package io.cairn.eventstore.faults;
 
+import static io.cairn.eventstore.faults.CrashWriterOutput.exitWhenParentGoes;
+import static io.cairn.eventstore.faults.CrashWriterOutput.fatal;
+import static io.cairn.eventstore.faults.CrashWriterOutput.print;
+
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventData;
@@ -10,11 +14,6 @@ import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.contract.StoreTestSupport;
 import io.vertx.core.Vertx;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,15 +52,11 @@ public final class CrashWriterMain {
   static final int STREAM_CACHE_ENTRIES = 16;
   static final String READY = "READY";
   static final String ACK = "ACK";
-  static final String ERROR = "ERROR";
   static final int MIN_PAYLOAD_BYTES = 16;
   static final int MAX_PAYLOAD_BYTES = 256;
   static final int MAX_EVENTS_PER_APPEND = 3;
   private static final long MAX_RUN_MS = 10 * 60 * 1000;
   private static final long OPEN_TIMEOUT_MS = 120_000;
-  private static final int EXIT_ERROR = 3;
-
-  private static final OutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
   private CrashWriterMain() {
   }
@@ -137,34 +132,5 @@ public final class CrashWriterMain {
           next(store, aggregate, appended.newVersion(), random);
         },
         failure -> fatal("append to " + aggregate + " at version " + version + " failed: " + failure));
-  }
-
-  private static synchronized void print(String lines) {
-    try {
-      OUT.write((lines + "\n").getBytes(StandardCharsets.UTF_8));
-      OUT.flush();
-    } catch (IOException e) {
-      Runtime.getRuntime().halt(EXIT_ERROR);
-    }
-  }
-
-  private static void fatal(String message) {
-    print(ERROR + " " + message.replace('\n', ' '));
-    Runtime.getRuntime().halt(EXIT_ERROR);
-  }
-
-  private static void exitWhenParentGoes() {
-    Thread watchdog = new Thread(() -> {
-      try (InputStream in = System.in) {
-        while (in.read() >= 0) {
-          // the parent writes nothing; EOF means it is gone
-        }
-      } catch (IOException e) {
-        // treated like EOF
-      }
-      Runtime.getRuntime().halt(0);
-    }, "parent-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
   }
 }

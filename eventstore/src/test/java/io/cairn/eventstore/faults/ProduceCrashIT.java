@@ -64,7 +64,7 @@ class ProduceCrashIT {
         acks.add(line.split(" "));
       } else if (line.startsWith(ProduceCrashWriterMain.PID + " ")) {
         producerIds.add(Long.parseLong(line.substring(ProduceCrashWriterMain.PID.length() + 1)));
-      } else if (line.startsWith(ProduceCrashWriterMain.ERROR)) {
+      } else if (line.startsWith(CrashWriterOutput.ERROR)) {
         errors.add(line);
       }
     }

@@ -1,5 +1,9 @@
 package io.cairn.eventstore.faults;
 
+import static io.cairn.eventstore.faults.CrashWriterOutput.exitWhenParentGoes;
+import static io.cairn.eventstore.faults.CrashWriterOutput.fatal;
+import static io.cairn.eventstore.faults.CrashWriterOutput.print;
+
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.EventData;
@@ -11,12 +15,6 @@ import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.TopicConfig;
 import io.vertx.core.Vertx;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,15 +46,12 @@ public final class ProduceCrashWriterMain {
   static final String READY = "READY";
   static final String ACK = "ACK";
   static final String PID = "PID";
-  static final String ERROR = "ERROR";
   private static final int MAX_EVENTS_PER_BATCH = 8;
   private static final int MAX_PAYLOAD_BYTES = 128;
   private static final int IDS_PER_BURST = 40;
   private static final long BURST_INTERVAL_MS = 5;
   private static final long MAX_RUN_MS = 5 * 60 * 1000;
   private static final long OPEN_TIMEOUT_MS = 120_000;
-  private static final int EXIT_ERROR = 3;
-  private static final OutputStream OUT = new FileOutputStream(FileDescriptor.out);
 
   private ProduceCrashWriterMain() {
   }
@@ -117,34 +112,5 @@ public final class ProduceCrashWriterMain {
           print(lines.toString());
           produceNext(store, producer, sequence + count, random);
         }, failure -> fatal("produce at sequence " + sequence + " failed: " + failure));
-  }
-
-  private static synchronized void print(String lines) {
-    try {
-      OUT.write((lines + "\n").getBytes(StandardCharsets.UTF_8));
-      OUT.flush();
-    } catch (IOException e) {
-      Runtime.getRuntime().halt(EXIT_ERROR);
-    }
-  }
-
-  private static void fatal(String message) {
-    print(ERROR + " " + message.replace('\n', ' '));
-    Runtime.getRuntime().halt(EXIT_ERROR);
-  }
-
-  private static void exitWhenParentGoes() {
-    Thread watchdog = new Thread(() -> {
-      try (InputStream in = System.in) {
-        while (in.read() >= 0) {
-          // the parent writes nothing; EOF means it is gone
-        }
-      } catch (IOException e) {
-        // treated like EOF
-      }
-      Runtime.getRuntime().halt(0);
-    }, "parent-watchdog");
-    watchdog.setDaemon(true);
-    watchdog.start();
   }
 }
