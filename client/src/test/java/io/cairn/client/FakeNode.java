@@ -29,7 +29,7 @@ public final class FakeNode implements AutoCloseable {
   public static final ResponseBody CLOSE = ApiVersions.Response.ofAllApis("close");
 
   /** What the node answers; replaceable at any time. */
-  public volatile Function<RequestBody, ResponseBody> responder = request -> null;
+  public volatile Function<RequestBody, ResponseBody> responder;
   /** Connections accepted so far. */
   public final AtomicInteger connections = new AtomicInteger();
   /** Every request received, in arrival order (ApiVersions included). */
@@ -43,7 +43,16 @@ public final class FakeNode implements AutoCloseable {
 
   /** Listens on {@code 127.0.0.1:port} (0 = any free port). */
   public static Future<FakeNode> start(Vertx vertx, int port) {
+    return start(vertx, port, request -> null);
+  }
+
+  /**
+   * Listens on {@code 127.0.0.1:port} with {@code responder} in place before the first connection can arrive
+   * (a client already retrying may send its request the moment the port listens).
+   */
+  public static Future<FakeNode> start(Vertx vertx, int port, Function<RequestBody, ResponseBody> responder) {
     FakeNode node = new FakeNode(vertx);
+    node.responder = responder;
     return node.server.listen(port, "127.0.0.1").map(ignored -> node);
   }
 

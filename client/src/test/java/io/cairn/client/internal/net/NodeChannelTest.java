@@ -32,10 +32,6 @@ class NodeChannelTest {
 
   private static final long TIMEOUT_MS = 2_000;
 
-  /** Deadline of the request sent before its node listens. */
-
-  private static final long LATE_NODE_TIMEOUT_MS = 30_000;
-
   Vertx vertx;
   Context context;
   FakeNode node;
@@ -82,11 +78,7 @@ class NodeChannelTest {
   }
 
   private static Exchange versionRequest(long version) {
-    return versionRequest(version, TIMEOUT_MS);
-  }
-
-  private static Exchange versionRequest(long version, long timeoutMs) {
-    return Exchange.of(new StreamVersion.Request("t", "v" + version), "test", timeoutMs);
+    return Exchange.of(new StreamVersion.Request("t", "v" + version), "test", TIMEOUT_MS);
   }
 
   private Future<ResponseBody> send(Exchange exchange) {
@@ -173,13 +165,11 @@ class NodeChannelTest {
     }
     channel(port, 60_000);
 
-    // when: the request's deadline leaves room for starting the late node on a loaded machine (the point is
-    // that the request waits unsent, not how fast a server starts)
-    Future<ResponseBody> waiting = send(versionRequest(4, LATE_NODE_TIMEOUT_MS));
+    // when
+    Future<ResponseBody> waiting = send(versionRequest(4));
     pollUntil(() -> await(onContext(() -> Future.succeededFuture(channel.state()))) == NodeChannel.State.BACKOFF,
         Duration.ofSeconds(5), "a refused connection attempt");
-    FakeNode late = await(FakeNode.start(vertx, port));
-    late.responder = NodeChannelTest::answer;
+    FakeNode late = await(FakeNode.start(vertx, port, NodeChannelTest::answer));
 
     // then
     try {
