@@ -6,9 +6,10 @@ import io.vertx.core.Future;
  * Runs commands of one aggregate type against an event store (the local store or a {@code CairnClient}),
  * with optimistic concurrency. Create one with {@link CommandGateways#create}.
  *
- * <p>Commands for one aggregate run one at a time, in the order they were sent, on the gateway's own
- * Vert.x context; an LRU cache keeps each recent aggregate's state and version so the normal path appends
- * without reading the stream. If another writer appended first (a version conflict), the gateway reads the
+ * <p>Commands for one aggregate run one at a time, in the order they were sent, on one Vert.x context (over
+ * the local store, the context of the aggregate's partition: see {@link CommandGateways#create}); an LRU
+ * cache keeps each recent aggregate's state and version so the normal path appends without reading the
+ * stream. If another writer appended first (a version conflict), the gateway reads the
  * new events, decides again and retries, a bounded number of times. A command whose id was already applied
  * (within {@link GatewayOptions#recentCommandIds()} commands of its aggregate) is not decided again: the
  * original result is returned and nothing is appended.

@@ -3,6 +3,7 @@ package io.cairn.eventstore;
 import io.vertx.core.Future;
 import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,6 +39,30 @@ public interface EventStore {
    * the expected version carry exactly the request's event ids.
    */
   Future<AppendResult> append(AppendRequest request);
+
+  /**
+   * Appends each request as {@link #append} would, in list order, and returns one future per request, in
+   * the same order. Not atomic: each request is checked, stored, answered as a retry, conflicts or fails on
+   * its own, exactly as if appended alone, and a later request sees the outcome of an earlier one for the
+   * same aggregate. A store may write the requests that go to one partition together, which costs less
+   * than as many appends: the local store writes them with one write and, for a durable topic, one fsync
+   * wait. This default appends them one by one.
+   *
+   * @throws InvalidInputException if {@code requests} is null (a null element fails its own future)
+   */
+  default List<Future<AppendResult>> appendEach(List<AppendRequest> requests) {
+    if (requests == null) {
+      throw new InvalidInputException("requests", null, "must be a list, not null");
+    }
+    List<Future<AppendResult>> results = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      AppendRequest request = requests.get(i);
+      results.add(request == null
+          ? Future.failedFuture(new InvalidInputException("requests[" + i + "]", null, "must not be null"))
+          : append(request));
+    }
+    return results;
+  }
 
   /**
    * Reads acknowledged events of a partition from {@code fromOffset}, whole batches, about

@@ -56,6 +56,7 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
   private final AggregateLoader<E, S> loader;
   private final CommandDeadlines deadlines;
   private final EventIds eventIds = new EventIds();
+  private final TurnAppends appends;
   private final Map<String, Pending> queueTails = new HashMap<>();
   private final Set<Future<?>> snapshotWrites = new HashSet<>();
   private int commandsInFlight;
@@ -71,6 +72,7 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
     this.cache = new AggregateCache<>(options.cacheEntries());
     this.loader = new AggregateLoader<>(store, type, owner, options.readPageEvents(), options.recentCommandIds());
     this.deadlines = new CommandDeadlines(vertx, options.commandTimeoutMs());
+    this.appends = new TurnAppends(owner, store);
   }
 
   @Override
@@ -225,7 +227,7 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
     }
     AppendRequest request = AppendRequest.of(type.topic(), aggregateId, ExpectedVersion.exactly(aggregate.version()),
         toEventData(pending, events));
-    owner.onComplete(store.append(request), appended -> afterAppend(pending, aggregate, attempt, events, appended));
+    appends.append(request, appended -> afterAppend(pending, aggregate, attempt, events, appended));
   }
 
   private void afterAppend(Pending pending, CachedAggregate<S> aggregate, int attempt, List<E> events,
@@ -323,7 +325,8 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
     });
   }
 
-  private static String ensureId(String field, String value) {
+  /** {@code value} if it is a non-empty id, else throws {@link CommandValidationException} naming {@code field}. */
+  static String ensureId(String field, String value) {
     if (value == null || value.isEmpty()) {
       throw new CommandValidationException(field, value, "must be a non-empty id");
     }

@@ -29,6 +29,11 @@ final class OwnerContext {
     }
   }
 
+  /** Runs {@code action} on the owner context in a task of its own, after the tasks queued there now. */
+  void later(Runnable action) {
+    context.runOnContext(ignored -> action.run());
+  }
+
   /** A future with the outcome of {@code future}, whose listeners run on the owner context. */
   <T> Future<T> onOwner(Future<T> future) {
     // A promise without a context runs its listeners on the thread that completes it: the owner's.

@@ -15,15 +15,18 @@ public final class Topics {
   private Topics() {
   }
 
-  /** Ensures the event topic and, with snapshots enabled, the compacted snapshot topic exist. */
-  public static Future<Void> ensure(EventStore store, AggregateType<?, ?, ?> type) {
+  /**
+   * Ensures the event topic and, with snapshots enabled, the compacted snapshot topic exist; gives the event
+   * topic's description.
+   */
+  public static Future<TopicDescription> ensure(EventStore store, AggregateType<?, ?, ?> type) {
     return ensure(store, type.topic(), type.topicConfig()).compose(events -> {
       if (!type.snapshotPolicy().enabled()) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(events);
       }
       TopicConfig snapshots = new TopicConfig().setPartitions(events.partitions().size())
           .setCleanupPolicy(CleanupPolicy.COMPACT);
-      return ensure(store, type.snapshotTopic(), snapshots).mapEmpty();
+      return ensure(store, type.snapshotTopic(), snapshots).map(created -> events);
     });
   }
 

@@ -4,9 +4,11 @@ import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.FetchResult;
+import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.PartitionPlacement;
+import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerId;
-import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StartPosition;
 import io.cairn.eventstore.StorageException;
@@ -22,7 +24,9 @@ import io.cairn.eventstore.internal.partition.Partition;
 import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
 import io.cairn.eventstore.internal.topic.TopicNames;
 import io.cairn.eventstore.internal.topic.TopicRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.streams.ReadStream;
@@ -35,6 +39,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -50,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe.
  */
-public final class LocalEventStore implements EventStore {
+public final class LocalEventStore implements EventStore, PartitionPlacement {
 
   private static final Logger LOG = LoggerFactory.getLogger(LocalEventStore.class);
   /** File in the data directory locked while a store has it open. */
@@ -202,6 +207,46 @@ public final class LocalEventStore implements EventStore {
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
+  }
+
+  /** Checks every request here, then hands each partition its requests in one {@link Partition#appendEach}. */
+  @Override
+  public List<Future<AppendResult>> appendEach(List<AppendRequest> requests) {
+    if (requests == null) {
+      throw new InvalidInputException("requests", null, "must be a list, not null");
+    }
+    List<Future<AppendResult>> results = new ArrayList<>(requests.size());
+    // partitions have identity equality; insertion order keeps the hand-over deterministic
+    Map<Partition, List<Partition.KeyedAppend>> byPartition = new LinkedHashMap<>();
+    for (int i = 0; i < requests.size(); i++) {
+      AppendRequest request = requests.get(i);
+      Promise<AppendResult> promise = Contexts.callerPromise();
+      results.add(promise.future());
+      try {
+        if (request == null) {
+          throw new InvalidInputException("requests[" + i + "]", null, "must not be null");
+        }
+        Partition[] partitions = partitionsOf(request.topic());
+        byte[] key = AppendValidator.validate(request, partitions[0].topicConfig());
+        byPartition.computeIfAbsent(partitions[Partitioner.partitionFor(key, partitions.length)],
+            partition -> new ArrayList<>()).add(new Partition.KeyedAppend(request, key, promise));
+      } catch (RuntimeException e) {
+        promise.fail(e);
+      }
+    }
+    byPartition.forEach(Partition::appendEach);
+    return results;
+  }
+
+  /** The owner context of partition {@code partition} of {@code topic}: see {@link PartitionPlacement}. */
+  @Override
+  public Context partitionContext(String topic, int partition) {
+    Partition[] partitions = partitionsOf(topic);
+    if (partition < 0 || partition >= partitions.length) {
+      throw new InvalidInputException("partition", partition, "must be 0 to " + (partitions.length - 1)
+          + " for topic " + topic);
+    }
+    return partitions[partition].ownerContext();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.cairn.eventstore.contract;
 
+import static io.cairn.eventstore.contract.StoreTestSupport.CALL_TIMEOUT;
 import static io.cairn.eventstore.contract.StoreTestSupport.appended;
 import static io.cairn.eventstore.contract.StoreTestSupport.assertHoldsFor;
 import static io.cairn.eventstore.contract.StoreTestSupport.await;
@@ -18,6 +19,7 @@ import io.cairn.eventstore.CairnException;
 import io.cairn.eventstore.CleanupPolicy;
 import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.FetchResult;
+import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.OutOfOrderSequenceException;
 import io.cairn.eventstore.ProduceResult;
@@ -640,6 +642,171 @@ public abstract class EventStoreContractTest {
       assertThat(read).extracting(StoredEvent::eventId).containsExactly(first.eventId(), second.eventId());
       StreamSlice slice = await(store.readStream(topic, "x", 2, 10));
       assertThat(slice.events()).extracting(StoredEvent::type).containsExactly("Empty");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  @Nested
+  class AppendEach {
+
+    private AppendRequest request(String topic, String aggregateId, ExpectedVersion expected, EventData... events) {
+      return AppendRequest.of(topic, aggregateId, expected, List.of(events));
+    }
+
+    private List<AppendResult> awaitAll(List<Future<AppendResult>> futures) {
+      return futures.stream().map(StoreTestSupport::await).collect(Collectors.toList());
+    }
+
+    @Test
+    void eachRequestGetsItsOwnResultInListOrderAndSeesTheEarlierOnesOfItsAggregate() {
+      // given
+      createTopic("acc", 1);
+      appendOk("acc", "c-1", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+
+      // when
+      List<AppendResult> results = awaitAll(store.appendEach(List.of(
+          request("acc", "a-1", ExpectedVersion.NO_STREAM, event("Opened", "a"), event("Deposited", "a")),
+          request("acc", "b-1", ExpectedVersion.NO_STREAM, event("Opened", "b")),
+          request("acc", "a-1", ExpectedVersion.exactly(2), event("Withdrawn", "a")),
+          request("acc", "c-1", ExpectedVersion.exactly(5), event("Closed", "c")),
+          request("acc", "d-1", ExpectedVersion.ANY, event("Opened", "d")))));
+
+      // then
+      assertThat(results.get(0)).isEqualTo(new AppendResult.Appended(0, 1, 2, 1, 2, false));
+      assertThat(results.get(1)).isEqualTo(new AppendResult.Appended(0, 3, 3, 1, 1, false));
+      assertThat(results.get(2)).as("sees the first request's two events")
+          .isEqualTo(new AppendResult.Appended(0, 4, 4, 3, 3, false));
+      assertThat(conflict(results.get(3)).actualVersion()).isEqualTo(1);
+      assertThat(results.get(4)).isEqualTo(new AppendResult.Appended(0, 5, 5, 1, 1, false));
+      assertThat(versions(await(store.readStream("acc", "a-1", 1, 10)).events())).containsExactly(1L, 2L, 3L);
+      assertThat(readAll(store, "acc", 0)).extracting(StoredEvent::aggregateId)
+          .containsExactly("c-1", "a-1", "a-1", "b-1", "a-1", "d-1");
+      assertThat(await(store.streamVersion("acc", "c-1"))).isEqualTo(1L);
+    }
+
+    @Test
+    void requestsGoToTheirOwnTopicsAndPartitions() {
+      // given
+      createTopic("acc", 4);
+      createTopic("audit", 2);
+      List<AppendRequest> requests = new ArrayList<>();
+      for (int i = 0; i < 24; i++) {
+        requests.add(request(i % 3 == 0 ? "audit" : "acc", "agg-" + i, ExpectedVersion.NO_STREAM,
+            event("Opened", "p-" + i)));
+      }
+
+      // when
+      List<AppendResult> results = awaitAll(store.appendEach(requests));
+
+      // then
+      for (int i = 0; i < requests.size(); i++) {
+        AppendRequest request = requests.get(i);
+        int partitions = request.topic().equals("acc") ? 4 : 2;
+        AppendResult.Appended result = appended(results.get(i));
+        assertThat(result.partition()).as("partition of %s", request.aggregateId())
+            .isEqualTo(Partitioner.partitionFor(utf8(request.aggregateId()), partitions));
+        assertThat(result.newVersion()).isEqualTo(1);
+        StreamSlice slice = await(store.readStream(request.topic(), request.aggregateId(), 1, 10));
+        assertThat(slice.events()).extracting(StoredEvent::eventId).containsExactly(request.events().get(0).eventId());
+      }
+    }
+
+    @Test
+    void aBadRequestFailsOnlyItsOwnFuture() {
+      // given
+      createTopic("acc", 1);
+      List<AppendRequest> requests = new ArrayList<>();
+      requests.add(request("acc", "a-1", ExpectedVersion.NO_STREAM, event("Opened", "{}")));
+      requests.add(null);
+      requests.add(request("nope", "a-1", ExpectedVersion.ANY, event("Opened", "{}")));
+      requests.add(request("acc", "a-2", ExpectedVersion.ANY, event("", "{}")));
+      requests.add(request("acc", "a-3", ExpectedVersion.NO_STREAM, event("Opened", "{}")));
+
+      // when
+      List<Future<AppendResult>> futures = store.appendEach(requests);
+
+      // then
+      assertThat(futures).hasSize(5);
+      assertThat(appended(await(futures.get(0))).firstOffset()).isZero();
+      assertInvalid(() -> futures.get(1), "requests[1]");
+      assertUnknownTopic(() -> futures.get(2), "nope");
+      assertInvalid(() -> futures.get(3), "events[0].type");
+      assertThat(appended(await(futures.get(4))).firstOffset()).isEqualTo(1);
+      assertThat(readAll(store, "acc", 0)).extracting(StoredEvent::aggregateId).containsExactly("a-1", "a-3");
+      assertThatThrownBy(() -> store.appendEach(null)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("requests");
+    }
+
+    @Test
+    void aResentListIsAnsweredWithTheOriginalResultsMarkedDuplicate() {
+      // given
+      createTopic("acc", 1);
+      List<AppendRequest> requests = List.of(
+          request("acc", "a-1", ExpectedVersion.NO_STREAM, event("Opened", "{}")),
+          request("acc", "a-2", ExpectedVersion.NO_STREAM, event("Opened", "{}"), event("Deposited", "{}")));
+      List<AppendResult> original = awaitAll(store.appendEach(requests));
+
+      // when
+      List<AppendResult> resent = awaitAll(store.appendEach(requests));
+
+      // then
+      for (int i = 0; i < requests.size(); i++) {
+        AppendResult.Appended first = appended(original.get(i));
+        assertThat(resent.get(i)).isEqualTo(new AppendResult.Appended(first.partition(), first.firstOffset(),
+            first.lastOffset(), first.firstVersion(), first.newVersion(), true));
+      }
+      assertThat(readAll(store, "acc", 0)).hasSize(3);
+    }
+
+    @Test
+    void anIdempotentProducersRequestsKeepTheirSequencesWithinOneCall() {
+      // given
+      createTopic("acc", 1);
+      ProducerId producer = await(store.initProducerId());
+      AppendRequest first = new AppendRequest("acc", "a-1", ExpectedVersion.ANY, List.of(event("E", "0")),
+          new ProducerInfo(producer.id(), producer.epoch(), 0));
+      AppendRequest second = new AppendRequest("acc", "a-2", ExpectedVersion.ANY,
+          List.of(event("E", "1"), event("E", "2")), new ProducerInfo(producer.id(), producer.epoch(), 1));
+
+      // when: the second is in the same call as the first, then the first is resent in the same call as a third
+      List<AppendResult> results = awaitAll(store.appendEach(List.of(first, second,
+          request("acc", "a-3", ExpectedVersion.ANY, event("E", "plain")))));
+      List<AppendResult> retried = awaitAll(store.appendEach(List.of(first,
+          new AppendRequest("acc", "a-1", ExpectedVersion.ANY, List.of(event("E", "3")),
+              new ProducerInfo(producer.id(), producer.epoch(), 3)))));
+
+      // then
+      assertThat(results.get(0)).isEqualTo(new AppendResult.Appended(0, 0, 0, 1, 1, false));
+      assertThat(results.get(1)).isEqualTo(new AppendResult.Appended(0, 1, 2, 1, 2, false));
+      assertThat(results.get(2)).isEqualTo(new AppendResult.Appended(0, 3, 3, 1, 1, false));
+      assertThat(retried.get(0)).isEqualTo(new AppendResult.Appended(0, 0, 0, 1, 1, true));
+      assertThat(retried.get(1)).isEqualTo(new AppendResult.Appended(0, 4, 4, 2, 2, false));
+      assertThat(readAll(store, "acc", 0)).hasSize(5);
+    }
+
+    @Test
+    void anAppendFromAResultListenerIsStoredAfterTheList() {
+      // given: page-cache results may complete on the store's own thread, inside the call's handling
+      await(store.createTopic("acc", new TopicConfig().setFlushMode(FlushMode.PAGE_CACHE)));
+      AtomicReference<Future<AppendResult>> fromListener = new AtomicReference<>();
+      CountDownLatch appendedFromListener = new CountDownLatch(1);
+
+      // when
+      List<Future<AppendResult>> futures = store.appendEach(List.of(
+          request("acc", "a-1", ExpectedVersion.NO_STREAM, event("Opened", "{}")),
+          request("acc", "a-2", ExpectedVersion.NO_STREAM, event("Opened", "{}"))));
+      futures.get(0).onSuccess(result -> {
+        fromListener.set(store.append(request("acc", "a-1", ExpectedVersion.exactly(1), event("Deposited", "{}"))));
+        appendedFromListener.countDown();
+      });
+      List<AppendResult> results = awaitAll(futures);
+
+      // then
+      pollUntil(() -> appendedFromListener.getCount() == 0, CALL_TIMEOUT, "the listener's append");
+      assertThat(appended(await(fromListener.get()))).isEqualTo(new AppendResult.Appended(0, 2, 2, 2, 2, false));
+      assertThat(results).extracting(result -> appended(result).firstOffset()).containsExactly(0L, 1L);
+      assertThat(readAll(store, "acc", 0)).extracting(StoredEvent::aggregateId).containsExactly("a-1", "a-2", "a-1");
     }
   }
 

@@ -4,6 +4,7 @@ import io.cairn.eventstore.testing.FaultyStorageIo;
 
 import static io.cairn.eventstore.contract.StoreTestSupport.appended;
 import static io.cairn.eventstore.contract.StoreTestSupport.await;
+import static io.cairn.eventstore.contract.StoreTestSupport.conflict;
 import static io.cairn.eventstore.contract.StoreTestSupport.event;
 import static io.cairn.eventstore.contract.StoreTestSupport.failureOf;
 import static io.cairn.eventstore.contract.StoreTestSupport.readAll;
@@ -144,6 +145,42 @@ class DiskFullTest {
     reopenHealthy();
     assertThat(ids(readAll(store, TOPIC, 0))).isEqualTo(acknowledged);
     assertThat(await(store.streamVersion(TOPIC, "a"))).isEqualTo(11L);
+  }
+
+  @Test
+  void aFullDiskFailsTheAppendsWrittenTogetherAndNoOther() {
+    // given
+    await(store.createTopic(TOPIC, new TopicConfig()));
+    EventData first = event("E", "first");
+    appended(await(append("a", 0, first)));
+
+    // when: a and c are written with one write, b is a version conflict answered without writing
+    io.diskFullAfter(50);
+    List<Future<AppendResult>> futures = store.appendEach(List.of(
+        AppendRequest.of(TOPIC, "a", ExpectedVersion.exactly(1), List.of(event("E", "x".repeat(100)))),
+        AppendRequest.of(TOPIC, "b", ExpectedVersion.exactly(1), List.of(event("E", "conflict"))),
+        AppendRequest.of(TOPIC, "c", ExpectedVersion.NO_STREAM, List.of(event("E", "y".repeat(100))))));
+
+    // then
+    assertMentions(failureOf(() -> futures.get(0)), FaultyStorageIo.DISK_FULL_MESSAGE);
+    assertThat(conflict(await(futures.get(1))).actualVersion()).isZero();
+    assertMentions(failureOf(() -> futures.get(2)), FaultyStorageIo.DISK_FULL_MESSAGE);
+    assertThat(ids(readAll(store, TOPIC, 0))).containsExactly(first.eventId());
+
+    // when space is free again
+    io.freeSpace();
+    EventData second = event("E", "second");
+    EventData third = event("E", "third");
+    List<Future<AppendResult>> resumed = store.appendEach(List.of(
+        AppendRequest.of(TOPIC, "a", ExpectedVersion.exactly(1), List.of(second)),
+        AppendRequest.of(TOPIC, "c", ExpectedVersion.NO_STREAM, List.of(third))));
+
+    // then
+    assertThat(appended(await(resumed.get(0))).firstOffset()).as("no gap where the failed write was").isEqualTo(1);
+    assertThat(appended(await(resumed.get(1))).firstOffset()).isEqualTo(2);
+    reopenHealthy();
+    assertThat(ids(readAll(store, TOPIC, 0))).containsExactly(first.eventId(), second.eventId(), third.eventId());
+    assertThat(await(store.streamVersion(TOPIC, "c"))).isEqualTo(1L);
   }
 
   @Test

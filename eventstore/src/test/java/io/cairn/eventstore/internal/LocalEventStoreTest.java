@@ -14,10 +14,12 @@ import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.KeyedEvent;
+import io.cairn.eventstore.LogInspector;
 import io.cairn.eventstore.OutOfOrderSequenceException;
 import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerInfo;
+import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.StreamSlice;
@@ -86,6 +88,52 @@ class LocalEventStoreTest {
   private static AppendRequest event(String aggregate, long expected, String text) {
     return AppendRequest.of("t", aggregate, ExpectedVersion.exactly(expected),
         List.of(EventData.of("Happened", text.getBytes(UTF_8))));
+  }
+
+  @ParameterizedTest
+  @EnumSource(FlushMode.class)
+  void appendEachWritesInListOrderAcrossWriteLimitsAndSegmentRollsAndReadsBackAfterRestart(FlushMode mode)
+      throws Exception {
+    // given: 4 appends per aggregate in one list (each must wait for the one before), batches of ~150
+    // bytes against a 1 000-byte max.message.bytes (several writes) and 2 KiB segments (rolls)
+    EventStore store = open(64);
+    await(store.createTopic("t", new TopicConfig().setFlushMode(mode).setMaxMessageBytes(1000)
+        .setSegmentBytes(2048).setIndexIntervalBytes(256)));
+    int aggregates = 25;
+    int rounds = 4;
+    List<AppendRequest> requests = new ArrayList<>();
+    for (int round = 0; round < rounds; round++) {
+      for (int a = 0; a < aggregates; a++) {
+        requests.add(event("agg-" + a, round, "agg-" + a + "/" + (round + 1) + "/" + "x".repeat(40)));
+      }
+    }
+
+    // when
+    List<Future<AppendResult>> futures = store.appendEach(requests);
+
+    // then
+    for (int i = 0; i < requests.size(); i++) {
+      AppendResult result = await(futures.get(i));
+      assertThat(result).as("request %d", i).isEqualTo(new AppendResult.Appended(0, i, i, i / aggregates + 1,
+          i / aggregates + 1, false));
+    }
+    await(store.close());
+    assertThat(LogInspector.verify(dataDir).problems()).isEmpty();
+    assertThat(LogInspector.verify(dataDir).segments()).as("segments rolled").isGreaterThan(3);
+    store = open(64);
+    for (int offset : new int[] {0, 37, 61, 99}) {
+      ReadResult read = await(store.read("t", 0, offset, 200));
+      assertThat(read.events().get(0).offset()).as("read from offset %d", offset).isEqualTo(offset);
+      assertThat(new String(read.events().get(0).payload(), UTF_8))
+          .startsWith(requests.get(offset).aggregateId() + "/");
+    }
+    for (int a = 0; a < aggregates; a++) {
+      String id = "agg-" + a;
+      StreamSlice slice = await(store.readStream("t", id, 1, 10));
+      assertThat(slice.events()).extracting(e -> new String(e.payload(), UTF_8).substring(0, id.length() + 2))
+          .containsExactly(id + "/1", id + "/2", id + "/3", id + "/4");
+    }
+    await(store.close());
   }
 
   @ParameterizedTest

@@ -214,21 +214,44 @@ final class LogSegment {
       throws IOException {
     int position = sizeInBytes;
     int size = batch.remaining();
-    int start = batch.position();
-    maybePreallocate((long) position + size);
+    write(batch, nowMs);
+    indexBatch(batchBaseOffset, batchLastOffset, batchMaxTimestamp, position, size);
+    sizeInBytes = position + size;
+  }
+
+  /**
+   * Owner: like {@link #append}, for one or more whole batches back to back in {@code batches} (checked by
+   * the caller), written with one write and indexed one by one.
+   */
+  void appendAll(ByteBuffer batches, long nowMs) throws IOException {
+    int position = sizeInBytes;
+    int start = batches.position();
+    int size = batches.remaining();
+    write(batches, nowMs);
+    for (int at = start; at < start + size; ) {
+      int batchSize = BatchHeader.LOG_OVERHEAD + BatchHeader.batchLength(batches, at);
+      indexBatch(BatchHeader.baseOffset(batches, at), BatchHeader.lastOffset(batches, at),
+          BatchHeader.maxTimestamp(batches, at), position + at - start, batchSize);
+      at += batchSize;
+    }
+    sizeInBytes = position + size;
+  }
+
+  /** Writes {@code bytes} (position to limit; the position is restored) at the end of the segment. */
+  private void write(ByteBuffer bytes, long nowMs) throws IOException {
+    int start = bytes.position();
+    long writeAt = sizeInBytes;
+    maybePreallocate(writeAt + bytes.remaining());
     try {
-      long writeAt = position;
-      while (batch.hasRemaining()) {
-        writeAt += channel.write(batch, writeAt);
+      while (bytes.hasRemaining()) {
+        writeAt += channel.write(bytes, writeAt);
       }
     } finally {
-      batch.position(start);
+      bytes.position(start);
     }
     if (firstAppendMs == UNKNOWN_MS) {
       firstAppendMs = nowMs;
     }
-    indexBatch(batchBaseOffset, batchLastOffset, batchMaxTimestamp, position, size);
-    sizeInBytes = position + size;
   }
 
   /**

@@ -226,15 +226,60 @@ public final class PartitionLog implements AutoCloseable {
   public LogAppendInfo append(ByteBuffer batch) {
     ensureWritable();
     int at = batch.position();
-    int size = batch.remaining();
-    ensureAppendable(batch, at, size);
-    long baseOffset = BatchHeader.baseOffset(batch, at);
-    long lastOffset = BatchHeader.lastOffset(batch, at);
+    ensureAppendable(batch, at, batch.remaining(), logEndOffset);
+    return write(batch, BatchHeader.lastOffset(batch, at));
+  }
+
+  /**
+   * Like {@link #append}, for one or more whole batches back to back in {@code batches} (position to limit;
+   * the position is not changed): the first MUST start at {@link #logEndOffset()} and each next one right
+   * after the one before. They are written with one write into one segment (rolling first as for their
+   * total size) and indexed one by one, so they read back exactly as if appended one at a time. Either all
+   * are appended or, on an exception, none.
+   *
+   * @return where they were stored: the first batch's base offset and position, the last one's last offset,
+   *     and their total size
+   * @throws InvalidInputException as {@link #append}, naming the first batch that breaks a rule; nothing is
+   *     written
+   * @throws StorageException as {@link #append}
+   * @throws PartitionReadOnlyException as {@link #append}
+   */
+  public LogAppendInfo appendAll(ByteBuffer batches) {
+    ensureWritable();
+    int end = batches.limit();
+    long expectedBaseOffset = logEndOffset;
+    int at = batches.position();
+    do {
+      int size = batchSizeAt(batches, at, end);
+      ensureAppendable(batches, at, size, expectedBaseOffset);
+      expectedBaseOffset = BatchHeader.lastOffset(batches, at) + 1;
+      at += size;
+    } while (at < end);
+    return write(batches, expectedBaseOffset - 1);
+  }
+
+  /**
+   * The size of the batch at {@code at} by its header, or, when that cannot be right (too short, or past
+   * {@code end}), the bytes left, so that {@link #ensureAppendable} names the broken rule.
+   */
+  private static int batchSizeAt(ByteBuffer batches, int at, int end) {
+    int left = end - at;
+    if (left < BatchHeader.HEADER_SIZE) {
+      return left;
+    }
+    long size = BatchHeader.LOG_OVERHEAD + (long) BatchHeader.batchLength(batches, at);
+    return size < BatchHeader.HEADER_SIZE || size > left ? left : (int) size;
+  }
+
+  /** Writes checked batches ending with offset {@code lastOffset} into the active segment, rolling first. */
+  private LogAppendInfo write(ByteBuffer batches, long lastOffset) {
+    int size = batches.remaining();
+    long baseOffset = BatchHeader.baseOffset(batches, batches.position());
     long nowMs = clockMs.getAsLong();
     LogSegment segment = maybeRoll(size, lastOffset, nowMs);
     int position = segment.sizeInBytes();
     try {
-      segment.append(batch, baseOffset, lastOffset, BatchHeader.maxTimestamp(batch, at), nowMs);
+      segment.appendAll(batches, nowMs);
     } catch (IOException e) {
       throw restoreAfterFailedAppend(segment, position, baseOffset, size, e);
     }
@@ -242,7 +287,7 @@ public final class PartitionLog implements AutoCloseable {
     return new LogAppendInfo(baseOffset, lastOffset, segment.baseOffset(), position, size);
   }
 
-  private void ensureAppendable(ByteBuffer batch, int at, int size) {
+  private void ensureAppendable(ByteBuffer batch, int at, int size, long expectedBaseOffset) {
     if (size < BatchHeader.HEADER_SIZE) {
       throw new InvalidInputException("batch", size + " bytes", "must be a whole record batch v2 of at least "
           + BatchHeader.HEADER_SIZE + " bytes");
@@ -261,9 +306,10 @@ public final class PartitionLog implements AutoCloseable {
           + " = " + config.maxMessageBytes());
     }
     long baseOffset = BatchHeader.baseOffset(batch, at);
-    if (baseOffset != logEndOffset) {
-      throw new InvalidInputException("batch.baseOffset", baseOffset, "must equal the log end offset "
-          + logEndOffset + " of " + name);
+    if (baseOffset != expectedBaseOffset) {
+      throw new InvalidInputException("batch.baseOffset", baseOffset, expectedBaseOffset == logEndOffset
+          ? "must equal the log end offset " + logEndOffset + " of " + name
+          : "must follow the batch before it at offset " + expectedBaseOffset);
     }
     int lastOffsetDelta = BatchHeader.lastOffsetDelta(batch, at);
     if (lastOffsetDelta < 0 || BatchHeader.recordsCount(batch, at) < 0) {

@@ -20,6 +20,7 @@ import io.cairn.eventstore.internal.Contexts;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
@@ -118,6 +119,11 @@ public final class Partition extends VerticleBase {
         });
   }
 
+  /** The context that owns this partition: work run there reaches it without a hop. */
+  public Context ownerContext() {
+    return context;
+  }
+
   /** The topic's configuration (a shared copy: do not change). */
   public TopicConfig topicConfig() {
     return config;
@@ -138,46 +144,113 @@ public final class Partition extends VerticleBase {
   /** Appends one aggregate's events as one batch; {@code key} is the aggregate id's UTF-8 bytes. */
   public Future<AppendResult> append(AppendRequest request, byte[] key) {
     Promise<AppendResult> promise = Contexts.callerPromise();
-    Contexts.runOn(context, () -> {
-      try {
-        appendOnOwner(request, key, promise);
-      } catch (RuntimeException e) {
-        promise.tryFail(e);
-      }
-    });
+    Contexts.runOn(context, () -> appendEachOnOwner(List.of(new KeyedAppend(request, key, promise))));
     return promise.future();
   }
 
-  private void appendOnOwner(AppendRequest request, byte[] key, Promise<AppendResult> promise) {
-    ensureWritable();
+  /**
+   * Appends each of {@code appends} as {@link #append} would, in list order, and completes its promise. Those
+   * that pass their checks are written together: one log write (more only when they exceed
+   * {@code max.message.bytes} or one must wait for another, see {@link StagedAppends}) and, for a durable
+   * topic, one fsync wait.
+   */
+  public void appendEach(List<KeyedAppend> appends) {
+    Contexts.runOn(context, () -> appendEachOnOwner(appends));
+  }
+
+  /**
+   * One append of {@link #appendEach}.
+   *
+   * @param request what to append
+   * @param key     the aggregate id's UTF-8 bytes
+   * @param promise completed with its result
+   */
+  public record KeyedAppend(AppendRequest request, byte[] key, Promise<AppendResult> promise) {
+  }
+
+  /**
+   * Checks and stages each append, writes the staged ones, then answers them all. Nothing is answered while
+   * appends are staged: an answer runs its listeners, which may append again on this thread.
+   */
+  private void appendEachOnOwner(List<KeyedAppend> appends) {
+    List<Runnable> answers = new ArrayList<>(appends.size());
+    List<KeyedAppend> staged = new ArrayList<>(appends.size());
+    for (KeyedAppend append : appends) {
+      try {
+        ensureWritable();
+        if (storage.mustWriteStagedBefore(append.request())) {
+          writeStaged(staged, answers);
+        }
+        checkAndStage(append, staged, answers);
+      } catch (RuntimeException e) {
+        answers.add(() -> append.promise().tryFail(e));
+      }
+    }
+    writeStaged(staged, answers);
+    answers.forEach(Runnable::run);
+  }
+
+  /** Answers a producer retry or a version mismatch, or stages the append; throws for bad input. */
+  private void checkAndStage(KeyedAppend append, List<KeyedAppend> staged, List<Runnable> answers) {
+    AppendRequest request = append.request();
+    byte[] key = append.key();
+    Promise<AppendResult> promise = append.promise();
     ProducerInfo producer = request.producer();
-    int count = request.events().size();
     if (producer.isIdempotent()) {
-      Optional<ProducerStateManager.BatchMetadata> duplicate = storage.producers().checkSequence(producer, count);
+      Optional<ProducerStateManager.BatchMetadata> duplicate = storage.producers().checkSequence(producer,
+          request.events().size());
       if (duplicate.isPresent()) {
         ProducerStateManager.BatchMetadata batch = duplicate.get();
-        answer(batch.lastOffset(), new AppendResult.Appended(partition, batch.firstOffset(), batch.lastOffset(),
-            batch.firstVersion(), batch.newVersion(), true), promise);
+        AppendResult.Appended original = new AppendResult.Appended(partition, batch.firstOffset(), batch.lastOffset(),
+            batch.firstVersion(), batch.newVersion(), true);
+        answers.add(() -> answer(original.lastOffset(), original, promise));
         return;
       }
     }
     long currentVersion = storage.currentVersion(key);
     ExpectedVersion expected = request.expectedVersion();
     if (!expected.matches(currentVersion)) {
-      if (expected instanceof ExpectedVersion.Exact exact && exact.version() > storage.logEndOffset()) {
+      long appended = storage.logEndOffsetWithStaged();
+      if (expected instanceof ExpectedVersion.Exact exact && exact.version() > appended) {
         throw new InvalidInputException("expectedVersion", exact.version(), "exceeds the number of records ever"
-            + " appended to partition " + name + " (" + storage.logEndOffset() + "), so no stream can have it");
+            + " appended to partition " + name + " (" + appended + "), so no stream can have it");
       }
       Optional<AppendResult.Appended> retry = storage.findEventIdRetry(request, key, currentVersion);
       if (retry.isPresent()) {
-        answer(retry.get().lastOffset(), retry.get(), promise);
+        answers.add(() -> answer(retry.get().lastOffset(), retry.get(), promise));
       } else {
-        promise.complete(new AppendResult.VersionConflict(partition, expected, currentVersion));
+        AppendResult conflict = new AppendResult.VersionConflict(partition, expected, currentVersion);
+        answers.add(() -> promise.complete(conflict));
       }
       return;
     }
-    AppendResult.Appended appended = storage.append(request, key, currentVersion);
-    answer(appended.lastOffset(), appended, promise);
+    if (!storage.stage(request, key, currentVersion)) {
+      writeStaged(staged, answers);
+      // alone, a batch within max.message.bytes always fits
+      storage.stage(request, key, currentVersion);
+    }
+    staged.add(append);
+  }
+
+  /** Writes the staged appends and queues their answers (results, or the write's failure for all of them). */
+  private void writeStaged(List<KeyedAppend> staged, List<Runnable> answers) {
+    if (staged.isEmpty()) {
+      return;
+    }
+    try {
+      List<AppendResult.Appended> results = storage.writeStaged();
+      for (int i = 0; i < staged.size(); i++) {
+        AppendResult.Appended result = results.get(i);
+        Promise<AppendResult> promise = staged.get(i).promise();
+        answers.add(() -> answer(result.lastOffset(), result, promise));
+      }
+    } catch (RuntimeException e) {
+      for (KeyedAppend append : staged) {
+        answers.add(() -> append.promise().tryFail(e));
+      }
+    } finally {
+      staged.clear();
+    }
   }
 
   /**

@@ -84,6 +84,7 @@ final class PartitionStorage {
   private final StreamVersionCache versions;
   private final ProducerStateManager producers;
   private final RecordBatchBuilder builder = new RecordBatchBuilder();
+  private final StagedAppends staged = new StagedAppends();
   private final RecordBatchReader ownerReader = new RecordBatchReader();
   private final ProducedBatchEncoder producedBatches = new ProducedBatchEncoder(builder);
   private final StoreObserver observer;
@@ -368,9 +369,30 @@ final class PartitionStorage {
         stored.get(stored.size() - 1).offset(), fromVersion, fromVersion + events.size() - 1, true));
   }
 
-  /** Builds the batch, writes it to the log and updates every index (owner). */
-  AppendResult.Appended append(AppendRequest request, byte[] key, long currentVersion) {
-    long baseOffset = log.logEndOffset();
+  /** The log end offset counting the staged appends as written (owner). */
+  long logEndOffsetWithStaged() {
+    return staged.nextOffset(log.logEndOffset());
+  }
+
+  /**
+   * Whether the staged appends must be written before {@code request} is checked (owner): see
+   * {@link StagedAppends#mustWriteBefore}.
+   */
+  boolean mustWriteStagedBefore(AppendRequest request) {
+    return staged.mustWriteBefore(request);
+  }
+
+  /**
+   * Builds the batch of an append whose version check passed against {@code currentVersion} and stages it
+   * after the staged ones, for {@link #writeStaged} to write (owner). {@link #mustWriteStagedBefore} MUST
+   * have been false for it when it was checked.
+   *
+   * @return false, staging nothing, if the staged bytes would then exceed {@code max.message.bytes}: write
+   *     the staged appends first
+   * @throws InvalidInputException if the batch alone exceeds {@code max.message.bytes}; nothing is staged
+   */
+  boolean stage(AppendRequest request, byte[] key, long currentVersion) {
+    long baseOffset = logEndOffsetWithStaged();
     long nowMs = System.currentTimeMillis();
     ProducerInfo producer = request.producer();
     builder.reset(baseOffset, SINGLE_NODE_LEADER_EPOCH, config.compressionType(), producer.producerId(),
@@ -386,17 +408,47 @@ final class PartitionStorage {
       throw new InvalidInputException("events", request.events().size() + " events (" + batch.remaining() + " bytes)",
           "one append is one batch and must fit max.message.bytes = " + config.maxMessageBytes());
     }
-    LogAppendInfo info = log.append(batch);
-    int count = request.events().size();
-    long firstVersion = currentVersion + 1;
-    long hash = StreamHash.hash64(key);
-    streamIndex.add(hash, firstVersion, count, baseOffset, info.positionInSegment());
-    versions.put(hash, key, 0, key.length, version, info.lastOffset());
-    if (producer.isIdempotent()) {
-      producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count, baseOffset,
-          info.lastOffset(), firstVersion, version);
+    if (!staged.isEmpty() && (long) staged.sizeInBytes() + batch.remaining() > config.maxMessageBytes()) {
+      return false;
     }
-    return new AppendResult.Appended(partitionId, baseOffset, info.lastOffset(), firstVersion, version, false);
+    staged.add(request, key, currentVersion + 1, baseOffset, baseOffset + request.events().size() - 1, batch);
+    return true;
+  }
+
+  /**
+   * Writes the staged appends with one log write, updates every index and returns their results in staging
+   * order (owner). Either all are written or, on an exception, none; either way nothing stays staged.
+   */
+  List<AppendResult.Appended> writeStaged() {
+    try {
+      if (staged.isEmpty()) {
+        return List.of();
+      }
+      LogAppendInfo info = log.appendAll(staged.batches());
+      List<AppendResult.Appended> results = new ArrayList<>(staged.appends().size());
+      for (StagedAppends.Staged append : staged.appends()) {
+        results.add(indexWritten(append, info.positionInSegment() + append.position()));
+      }
+      return results;
+    } finally {
+      staged.clear();
+    }
+  }
+
+  /** Updates every index for a written append whose batch is at {@code position} in the active segment. */
+  private AppendResult.Appended indexWritten(StagedAppends.Staged append, int position) {
+    byte[] key = append.key();
+    long hash = StreamHash.hash64(key);
+    int count = (int) (append.lastOffset() - append.baseOffset() + 1);
+    streamIndex.add(hash, append.firstVersion(), count, append.baseOffset(), position);
+    versions.put(hash, key, 0, key.length, append.lastVersion(), append.lastOffset());
+    ProducerInfo producer = append.request().producer();
+    if (producer.isIdempotent()) {
+      producers.record(producer.producerId(), producer.producerEpoch(), producer.baseSequence(), count,
+          append.baseOffset(), append.lastOffset(), append.firstVersion(), append.lastVersion());
+    }
+    return new AppendResult.Appended(partitionId, append.baseOffset(), append.lastOffset(), append.firstVersion(),
+        append.lastVersion(), false);
   }
 
   /**

@@ -88,6 +88,57 @@ class PartitionLogTest {
   }
 
   @Test
+  void appendAllStoresBatchesBackToBackExactlyAsAppendedOneByOne() {
+    // given: the same five batches, once appended one by one and once in one call; an index entry every 100 bytes
+    TopicConfig config = new TopicConfig().setIndexIntervalBytes(100);
+    PartitionLog oneByOne = open(config);
+    PartitionLog together = PartitionLog.open(tempDir.resolve("together-0"), config, StorageIo.DEFAULT, clock::get);
+    opened.add(together);
+    List<ByteBuffer> batches = new ArrayList<>();
+    for (int i = 0, offset = 0; i < 5; offset += 1 + i, i++) {
+      batches.add(TestBatches.batch(offset, 1 + i, START_MS + i, 30));
+    }
+    ByteBuffer all = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+    batches.forEach(batch -> all.put(batch.duplicate()));
+    all.flip();
+
+    // when
+    batches.forEach(oneByOne::append);
+    LogAppendInfo info = together.appendAll(all);
+
+    // then
+    assertThat(info).isEqualTo(new LogAppendInfo(0, 14, 0, 0, all.remaining()));
+    assertThat(all.position()).isZero();
+    assertThat(together.logEndOffset()).isEqualTo(15);
+    assertThat(together.readBatches(0, 1 << 20, Long.MAX_VALUE)).isEqualTo(all);
+    for (long offset = 0; offset < 15; offset++) {
+      assertThat(baseOffsets(together.readBatches(offset, 1, Long.MAX_VALUE)))
+          .as("batch read from offset %d", offset)
+          .isEqualTo(baseOffsets(oneByOne.readBatches(offset, 1, Long.MAX_VALUE)));
+    }
+  }
+
+  @Test
+  void appendAllWithABrokenLaterBatchStoresNothing() {
+    // given
+    PartitionLog log = open(new TopicConfig());
+    append(log, 1, 10, START_MS);
+    ByteBuffer first = TestBatches.batch(1, 2, START_MS, 10);
+    ByteBuffer gap = TestBatches.batch(4, 1, START_MS, 10);
+    ByteBuffer both = ByteBuffer.allocate(first.remaining() + gap.remaining()).put(first.duplicate())
+        .put(gap.duplicate()).flip();
+    ByteBuffer truncated = ByteBuffer.allocate(first.remaining() + 30).put(first.duplicate()).put(new byte[30]).flip();
+
+    // when / then
+    assertThatThrownBy(() -> log.appendAll(both)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("batch.baseOffset = 4").hasMessageContaining("follow the batch before it at offset 3");
+    assertThatThrownBy(() -> log.appendAll(truncated)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("at least 61 bytes");
+    assertThat(log.logEndOffset()).isEqualTo(1);
+    assertThat(log.sizeInBytes()).isEqualTo(TestBatches.batch(0, 1, START_MS, 10).remaining());
+  }
+
+  @Test
   void appendAtTheWrongOffsetIsRejectedAndStoresNothing() {
     // given
     PartitionLog log = open(new TopicConfig());
