@@ -11,6 +11,7 @@ import io.cairn.client.protocol.Metadata;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.RequestBody;
 import io.cairn.client.protocol.ResponseBody;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.OutOfOrderSequenceException;
@@ -88,8 +89,8 @@ class ProducerSequencingTest {
 
   /** Stores every batch of the request at the next offsets. */
   private ResponseBody stored(Produce.Request request) {
-    List<Produce.TopicResponse> topics = new ArrayList<>();
-    for (Produce.TopicData topic : request.topics()) {
+    List<TopicItems<Produce.PartitionResponse>> topics = new ArrayList<>();
+    for (TopicItems<Produce.PartitionData> topic : request.topics()) {
       List<Produce.PartitionResponse> partitions = new ArrayList<>();
       for (Produce.PartitionData partition : topic.partitions()) {
         int count = partition.records().getInt(partition.records().position() + 57);
@@ -97,16 +98,16 @@ class ProducerSequencingTest {
         partitions.add(new Produce.PartitionResponse(partition.partition(), ErrorCode.NONE, null, base,
             base + count - 1, false));
       }
-      topics.add(new Produce.TopicResponse(topic.name(), partitions));
+      topics.add(new TopicItems<>(topic.name(), partitions));
     }
     return Produce.Response.of(topics);
   }
 
   /** Answers every partition of the request with {@code code}. */
   private static ResponseBody failed(Produce.Request request, ErrorCode code, String message) {
-    List<Produce.TopicResponse> topics = new ArrayList<>();
-    for (Produce.TopicData topic : request.topics()) {
-      topics.add(new Produce.TopicResponse(topic.name(), topic.partitions().stream()
+    List<TopicItems<Produce.PartitionResponse>> topics = new ArrayList<>();
+    for (TopicItems<Produce.PartitionData> topic : request.topics()) {
+      topics.add(new TopicItems<>(topic.name(), topic.partitions().stream()
           .map(p -> Produce.PartitionResponse.error(p.partition(), code, message)).toList()));
     }
     return Produce.Response.of(topics);
@@ -122,7 +123,7 @@ class ProducerSequencingTest {
   private List<Sent> sent() {
     List<Sent> batches = new ArrayList<>();
     for (Produce.Request request : node.received(Produce.Request.class)) {
-      for (Produce.TopicData topic : request.topics()) {
+      for (TopicItems<Produce.PartitionData> topic : request.topics()) {
         for (Produce.PartitionData partition : topic.partitions()) {
           ByteBuffer records = partition.records();
           int at = records.position();
@@ -170,7 +171,7 @@ class ProducerSequencingTest {
 
   @Test
   void aDuplicateAnswerCompletesWithTheOriginalOffsets() {
-    onProduce = request -> Produce.Response.of(List.of(new Produce.TopicResponse("t",
+    onProduce = request -> Produce.Response.of(List.of(new TopicItems<>("t",
         List.of(new Produce.PartitionResponse(0, ErrorCode.NONE, null, 41, 41, true)))));
     assertThat(await(send("again")).offset()).isEqualTo(41);
   }

@@ -33,6 +33,7 @@ import io.cairn.client.protocol.Metadata;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.ReadStream;
 import io.cairn.client.protocol.StreamVersion;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.CairnException;
@@ -287,7 +288,7 @@ public final class ClientRuntime implements CairnClient {
 
   private Future<Fetch.PartitionResponse> fetchOne(String topic, int partition, long fromOffset, int maxBytes,
                                                    int maxWaitMs) {
-    Fetch.Request request = new Fetch.Request(maxWaitMs, maxBytes, List.of(new Fetch.TopicData(topic,
+    Fetch.Request request = new Fetch.Request(maxWaitMs, maxBytes, List.of(new TopicItems<>(topic,
         List.of(new Fetch.PartitionData(partition, fromOffset, maxBytes)))));
     ChannelSource channel = maxWaitMs > 0 ? core.longPolls() : core.main();
     return core.calls().<Fetch.Response>call(channel, request, RetryRule.ALWAYS, maxWaitMs)
@@ -346,10 +347,10 @@ public final class ClientRuntime implements CairnClient {
   public Future<ProduceResult> produce(String topic, int partition, ByteBuffer recordBatch) {
     return guarded(() -> {
       Produce.Request request = new Produce.Request(Produce.ACKS_ALL, options.requestTimeoutMs(),
-          List.of(new Produce.TopicData(topic, List.of(new Produce.PartitionData(partition, recordBatch.duplicate())))));
+          List.of(new TopicItems<>(topic, List.of(new Produce.PartitionData(partition, recordBatch.duplicate())))));
       RetryRule rule = hasProducerId(recordBatch) ? RetryRule.ALWAYS : RetryRule.IF_NOT_SENT;
       return core.calls().<Produce.Response>call(core.main(), request, rule, 0).map(response -> {
-        for (Produce.TopicResponse topicResponse : response.topics()) {
+        for (TopicItems<Produce.PartitionResponse> topicResponse : response.topics()) {
           for (Produce.PartitionResponse answer : topicResponse.partitions()) {
             if (answer.partition() == partition && topicResponse.name().equals(topic)) {
               if (answer.errorCode() != ErrorCode.NONE) {

@@ -25,14 +25,6 @@ public final class Fetch {
     static final int BYTES = Integer.BYTES + Long.BYTES + Integer.BYTES;
   }
 
-  /** One topic's partitions to read. */
-  public record TopicData(String name, List<PartitionData> partitions) {
-
-    public TopicData {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /**
    * The request.
@@ -40,7 +32,7 @@ public final class Fetch {
    * @param maxWaitMs long poll: wait up to this long for any requested partition to have records
    * @param maxBytes  soft limit for the whole response (at least one batch if any is there)
    */
-  public record Request(int maxWaitMs, int maxBytes, List<TopicData> topics) implements RequestBody {
+  public record Request(int maxWaitMs, int maxBytes, List<TopicItems<PartitionData>> topics) implements RequestBody {
 
     public Request {
       topics = List.copyOf(topics);
@@ -54,7 +46,7 @@ public final class Fetch {
     @Override
     public void encode(ProtocolWriter out) {
       out.writeInt32(maxWaitMs).writeInt32(maxBytes);
-      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition())
               .writeInt64(partition.fetchOffset())
               .writeInt32(partition.partitionMaxBytes()));
@@ -63,7 +55,7 @@ public final class Fetch {
     public static Request decode(ProtocolReader in) {
       return new Request(in.readInt32("max_wait_ms"), in.readInt32("max_bytes"), TopicArrays.read(in,
           PartitionData.BYTES, p -> new PartitionData(p.readInt32("partition"), p.readInt64("fetch_offset"),
-              p.readInt32("partition_max_bytes")), TopicData::new));
+              p.readInt32("partition_max_bytes"))));
     }
   }
 
@@ -111,28 +103,21 @@ public final class Fetch {
     }
   }
 
-  /** One topic's partitions, in request order. */
-  public record TopicResponse(String name, List<PartitionResponse> partitions) {
-
-    public TopicResponse {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /**
    * The response.
    *
    * @param topics per topic and partition, in request order; empty on error
    */
-  public record Response(ErrorCode errorCode, String errorMessage, List<TopicResponse> topics) implements ResponseBody {
+  public record Response(ErrorCode errorCode, String errorMessage, List<TopicItems<PartitionResponse>> topics)
+      implements ResponseBody {
 
     public Response {
       Objects.requireNonNull(errorCode, "errorCode");
       topics = List.copyOf(topics);
     }
 
-    public static Response of(List<TopicResponse> topics) {
+    public static Response of(List<TopicItems<PartitionResponse>> topics) {
       return new Response(ErrorCode.NONE, null, topics);
     }
 
@@ -151,7 +136,7 @@ public final class Fetch {
       if (isError()) {
         return;
       }
-      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
@@ -169,7 +154,7 @@ public final class Fetch {
       return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
           p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
               p.readNullableString("error_message"), p.readInt64("high_watermark"), p.readInt64("log_start_offset"),
-              p.readBytesView("records")), TopicResponse::new));
+              p.readBytesView("records"))));
     }
   }
 }

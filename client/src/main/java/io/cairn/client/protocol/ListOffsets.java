@@ -27,17 +27,9 @@ public final class ListOffsets {
     static final int BYTES = Integer.BYTES + Long.BYTES;
   }
 
-  /** One topic's partitions to look up. */
-  public record TopicData(String name, List<PartitionData> partitions) {
-
-    public TopicData {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /** The request. */
-  public record Request(List<TopicData> topics) implements RequestBody {
+  public record Request(List<TopicItems<PartitionData>> topics) implements RequestBody {
 
     public Request {
       topics = List.copyOf(topics);
@@ -50,13 +42,13 @@ public final class ListOffsets {
 
     @Override
     public void encode(ProtocolWriter out) {
-      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition()).writeInt64(partition.timestamp()));
     }
 
     public static Request decode(ProtocolReader in) {
       return new Request(TopicArrays.read(in, PartitionData.BYTES,
-          p -> new PartitionData(p.readInt32("partition"), p.readInt64("timestamp")), TopicData::new));
+          p -> new PartitionData(p.readInt32("partition"), p.readInt64("timestamp"))));
     }
   }
 
@@ -78,28 +70,21 @@ public final class ListOffsets {
     }
   }
 
-  /** One topic's offsets, in request order. */
-  public record TopicResponse(String name, List<PartitionResponse> partitions) {
-
-    public TopicResponse {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /**
    * The response.
    *
    * @param topics per topic and partition, in request order; empty on error
    */
-  public record Response(ErrorCode errorCode, String errorMessage, List<TopicResponse> topics) implements ResponseBody {
+  public record Response(ErrorCode errorCode, String errorMessage, List<TopicItems<PartitionResponse>> topics)
+      implements ResponseBody {
 
     public Response {
       Objects.requireNonNull(errorCode, "errorCode");
       topics = List.copyOf(topics);
     }
 
-    public static Response of(List<TopicResponse> topics) {
+    public static Response of(List<TopicItems<PartitionResponse>> topics) {
       return new Response(ErrorCode.NONE, null, topics);
     }
 
@@ -118,7 +103,7 @@ public final class ListOffsets {
       if (isError()) {
         return;
       }
-      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
@@ -133,7 +118,7 @@ public final class ListOffsets {
       }
       return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
           p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
-              p.readNullableString("error_message"), p.readInt64("offset")), TopicResponse::new));
+              p.readNullableString("error_message"), p.readInt64("offset"))));
     }
   }
 }

@@ -36,14 +36,6 @@ public final class Produce {
     }
   }
 
-  /** One topic's partitions. */
-  public record TopicData(String name, List<PartitionData> partitions) {
-
-    public TopicData {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /**
    * The request.
@@ -52,7 +44,7 @@ public final class Produce {
    *                  input, checked by the node
    * @param timeoutMs the node fails partitions not done by then with {@link ErrorCode#REQUEST_TIMED_OUT}
    */
-  public record Request(short acks, int timeoutMs, List<TopicData> topics) implements RequestBody {
+  public record Request(short acks, int timeoutMs, List<TopicItems<PartitionData>> topics) implements RequestBody {
 
     public Request {
       topics = List.copyOf(topics);
@@ -71,14 +63,13 @@ public final class Produce {
     @Override
     public void encode(ProtocolWriter out) {
       out.writeInt16(acks).writeInt32(timeoutMs);
-      TopicArrays.write(out, topics, TopicData::name, TopicData::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition()).writeBytes(partition.records()));
     }
 
     public static Request decode(ProtocolReader in) {
       return new Request(in.readInt16("acks"), in.readInt32("timeout_ms"), TopicArrays.read(in,
-          PartitionData.MIN_BYTES, p -> new PartitionData(p.readInt32("partition"), p.readBytesView("records")),
-          TopicData::new));
+          PartitionData.MIN_BYTES, p -> new PartitionData(p.readInt32("partition"), p.readBytesView("records"))));
     }
   }
 
@@ -121,28 +112,21 @@ public final class Produce {
     }
   }
 
-  /** One topic's partition outcomes, in request order. */
-  public record TopicResponse(String name, List<PartitionResponse> partitions) {
-
-    public TopicResponse {
-      Objects.requireNonNull(name, "name");
-      partitions = List.copyOf(partitions);
-    }
-  }
 
   /**
    * The response.
    *
    * @param topics per topic and partition, in request order; empty on error
    */
-  public record Response(ErrorCode errorCode, String errorMessage, List<TopicResponse> topics) implements ResponseBody {
+  public record Response(ErrorCode errorCode, String errorMessage, List<TopicItems<PartitionResponse>> topics)
+      implements ResponseBody {
 
     public Response {
       Objects.requireNonNull(errorCode, "errorCode");
       topics = List.copyOf(topics);
     }
 
-    public static Response of(List<TopicResponse> topics) {
+    public static Response of(List<TopicItems<PartitionResponse>> topics) {
       return new Response(ErrorCode.NONE, null, topics);
     }
 
@@ -161,7 +145,7 @@ public final class Produce {
       if (isError()) {
         return;
       }
-      TopicArrays.write(out, topics, TopicResponse::name, TopicResponse::partitions,
+      TopicArrays.write(out, topics,
           (p, partition) -> p.writeInt32(partition.partition())
               .writeErrorCode(partition.errorCode())
               .writeNullableString("error_message", partition.errorMessage())
@@ -179,7 +163,7 @@ public final class Produce {
       return new Response(errorCode, errorMessage, TopicArrays.read(in, PartitionResponse.MIN_BYTES,
           p -> new PartitionResponse(p.readInt32("partition"), p.readErrorCode("error_code"),
               p.readNullableString("error_message"), p.readInt64("base_offset"), p.readInt64("last_offset"),
-              p.readBoolean("duplicate")), TopicResponse::new));
+              p.readBoolean("duplicate"))));
     }
   }
 }

@@ -142,21 +142,22 @@ final class ProtocolArbitraries {
         .as(Append.Request::new);
   }
 
+  /** Up to three topics of up to three partition items each: the {@code topics} of Produce, Fetch, ListOffsets. */
+  private static <P> Arbitrary<List<TopicItems<P>>> topics(Arbitrary<P> partition) {
+    return Combinators.combine(strings(), partition.list().ofMaxSize(3)).as(TopicItems<P>::new).list().ofMaxSize(3);
+  }
+
   static Arbitrary<RequestBody> produceRequests() {
     Arbitrary<Produce.PartitionData> partition = Combinators.combine(Arbitraries.integers(), byteBuffers())
         .as(Produce.PartitionData::new);
-    Arbitrary<Produce.TopicData> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(Produce.TopicData::new);
-    return Combinators.combine(Arbitraries.shorts(), Arbitraries.integers(), topic.list().ofMaxSize(3))
+    return Combinators.combine(Arbitraries.shorts(), Arbitraries.integers(), topics(partition))
         .as(Produce.Request::new);
   }
 
   static Arbitrary<RequestBody> fetchRequests() {
     Arbitrary<Fetch.PartitionData> partition = Combinators.combine(Arbitraries.integers(), Arbitraries.longs(),
         Arbitraries.integers()).as(Fetch.PartitionData::new);
-    Arbitrary<Fetch.TopicData> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(Fetch.TopicData::new);
-    return Combinators.combine(Arbitraries.integers(), Arbitraries.integers(), topic.list().ofMaxSize(3))
+    return Combinators.combine(Arbitraries.integers(), Arbitraries.integers(), topics(partition))
         .as(Fetch.Request::new);
   }
 
@@ -168,9 +169,7 @@ final class ProtocolArbitraries {
   static Arbitrary<RequestBody> listOffsetsRequests() {
     Arbitrary<ListOffsets.PartitionData> partition = Combinators.combine(Arbitraries.integers(), Arbitraries.longs())
         .as(ListOffsets.PartitionData::new);
-    Arbitrary<ListOffsets.TopicData> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(ListOffsets.TopicData::new);
-    return topic.list().ofMaxSize(3).map(ListOffsets.Request::new);
+    return topics(partition).map(ListOffsets.Request::new);
   }
 
   static Arbitrary<RequestBody> streamVersionRequests() {
@@ -251,18 +250,14 @@ final class ProtocolArbitraries {
     Arbitrary<Produce.PartitionResponse> partition = Combinators.combine(Arbitraries.integers(), partitionCodes(),
             nullableStrings(), Arbitraries.longs(), Arbitraries.longs(), Arbitraries.of(true, false))
         .as(Produce.PartitionResponse::new);
-    Arbitrary<Produce.TopicResponse> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(Produce.TopicResponse::new);
-    return withErrors(topic.list().ofMaxSize(3).map(Produce.Response::of), Produce.Response::error);
+    return withErrors(topics(partition).map(Produce.Response::of), Produce.Response::error);
   }
 
   static Arbitrary<ResponseBody> fetchResponses() {
     Arbitrary<Fetch.PartitionResponse> partition = Combinators.combine(Arbitraries.integers(), partitionCodes(),
             nullableStrings(), Arbitraries.longs(), Arbitraries.longs(), byteBuffers())
         .as(Fetch.PartitionResponse::new);
-    Arbitrary<Fetch.TopicResponse> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(Fetch.TopicResponse::new);
-    return withErrors(topic.list().ofMaxSize(3).map(Fetch.Response::of), Fetch.Response::error);
+    return withErrors(topics(partition).map(Fetch.Response::of), Fetch.Response::error);
   }
 
   static Arbitrary<ResponseBody> readStreamResponses() {
@@ -277,9 +272,7 @@ final class ProtocolArbitraries {
   static Arbitrary<ResponseBody> listOffsetsResponses() {
     Arbitrary<ListOffsets.PartitionResponse> partition = Combinators.combine(Arbitraries.integers(),
         partitionCodes(), nullableStrings(), Arbitraries.longs()).as(ListOffsets.PartitionResponse::new);
-    Arbitrary<ListOffsets.TopicResponse> topic = Combinators.combine(strings(), partition.list().ofMaxSize(3))
-        .as(ListOffsets.TopicResponse::new);
-    return withErrors(topic.list().ofMaxSize(3).map(ListOffsets.Response::of), ListOffsets.Response::error);
+    return withErrors(topics(partition).map(ListOffsets.Response::of), ListOffsets.Response::error);
   }
 
   static Arbitrary<ResponseBody> streamVersionResponses() {

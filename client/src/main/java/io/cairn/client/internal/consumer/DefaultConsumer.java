@@ -11,6 +11,7 @@ import io.cairn.client.internal.core.RetryRule;
 import io.cairn.client.internal.net.ChannelSource;
 import io.cairn.client.protocol.Fetch;
 import io.cairn.client.protocol.ListOffsets;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.StoredEvent;
@@ -314,8 +315,8 @@ public final class DefaultConsumer implements CairnConsumer {
     Map<String, List<Fetch.PartitionData>> byTopic = new LinkedHashMap<>();
     from.forEach((partition, offset) -> byTopic.computeIfAbsent(partition.topic(), t -> new ArrayList<>())
         .add(new Fetch.PartitionData(partition.partition(), offset, options.maxPartitionFetchBytes())));
-    List<Fetch.TopicData> topics = new ArrayList<>();
-    byTopic.forEach((topic, partitions) -> topics.add(new Fetch.TopicData(topic, partitions)));
+    List<TopicItems<Fetch.PartitionData>> topics = new ArrayList<>();
+    byTopic.forEach((topic, partitions) -> topics.add(new TopicItems<>(topic, partitions)));
     Fetch.Request request = new Fetch.Request(waitMs, options.fetchMaxBytes(), topics);
     Future<Void> fetch = core.calls().<Fetch.Response>call(channel, request, RetryRule.ALWAYS, waitMs)
         .map(response -> {

@@ -6,6 +6,7 @@ import io.cairn.client.internal.core.OffsetLookup;
 import io.cairn.client.internal.core.RetryRule;
 import io.cairn.client.protocol.Fetch;
 import io.cairn.client.protocol.ListOffsets;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.StartPosition;
 import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.spi.ReadAheadStream;
@@ -72,7 +73,7 @@ public final class FetchSubscription extends ReadAheadStream<StoredEvent> {
     int maxWaitMs = core.options().fetchMaxWaitMs();
     int maxBytes = core.options().maxPartitionFetchBytes();
     long from = nextOffset;
-    Fetch.Request request = new Fetch.Request(maxWaitMs, maxBytes, List.of(new Fetch.TopicData(partition.topic(),
+    Fetch.Request request = new Fetch.Request(maxWaitMs, maxBytes, List.of(new TopicItems<>(partition.topic(),
         List.of(new Fetch.PartitionData(partition.partition(), from, maxBytes)))));
     return core.calls().<Fetch.Response>call(core.longPolls(), request, RetryRule.ALWAYS, maxWaitMs)
         .map(response -> {

@@ -2,6 +2,7 @@ package io.cairn.client.internal.consumer;
 
 import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.Fetch;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.CairnException;
 import io.cairn.eventstore.EventBatches;
 import io.cairn.eventstore.StoredEvent;
@@ -31,7 +32,7 @@ public record PartitionFetch(List<StoredEvent> events, long nextOffset) {
 
   /** The answer for {@code partition} of {@code topic} in {@code response}; throws if the node left it out. */
   public static Fetch.PartitionResponse find(Fetch.Response response, String topic, int partition) {
-    for (Fetch.TopicResponse topicResponse : response.topics()) {
+    for (TopicItems<Fetch.PartitionResponse> topicResponse : response.topics()) {
       if (topicResponse.name().equals(topic)) {
         for (Fetch.PartitionResponse answer : topicResponse.partitions()) {
           if (answer.partition() == partition) {

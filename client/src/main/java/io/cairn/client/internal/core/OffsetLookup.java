@@ -4,6 +4,7 @@ import io.cairn.client.TopicPartition;
 import io.cairn.client.internal.net.ChannelSource;
 import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.ListOffsets;
+import io.cairn.client.protocol.TopicItems;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,12 +30,12 @@ public final class OffsetLookup {
     Map<String, List<ListOffsets.PartitionData>> byTopic = new LinkedHashMap<>();
     timestamps.forEach((partition, timestamp) -> byTopic.computeIfAbsent(partition.topic(), t -> new ArrayList<>())
         .add(new ListOffsets.PartitionData(partition.partition(), timestamp)));
-    List<ListOffsets.TopicData> topics = new ArrayList<>();
-    byTopic.forEach((topic, partitions) -> topics.add(new ListOffsets.TopicData(topic, partitions)));
+    List<TopicItems<ListOffsets.PartitionData>> topics = new ArrayList<>();
+    byTopic.forEach((topic, partitions) -> topics.add(new TopicItems<>(topic, partitions)));
     return calls.<ListOffsets.Response>call(channel, new ListOffsets.Request(topics), RetryRule.ALWAYS, 0)
         .compose(response -> {
           Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
-          for (ListOffsets.TopicResponse topic : response.topics()) {
+          for (TopicItems<ListOffsets.PartitionResponse> topic : response.topics()) {
             for (ListOffsets.PartitionResponse partition : topic.partitions()) {
               if (partition.errorCode() != ErrorCode.NONE) {
                 return Future.failedFuture(partition.errorCode().toException(partition.errorMessage()));

@@ -6,6 +6,7 @@ import io.cairn.client.protocol.ProtocolWriter;
 import io.cairn.client.protocol.RequestBody;
 import io.cairn.client.protocol.RequestHeader;
 import io.cairn.client.protocol.ResponseBody;
+import io.cairn.client.protocol.TopicItems;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -70,7 +71,7 @@ public final class Exchange {
       return SMALL_FRAME_BYTES;
     }
     long bytes = SMALL_FRAME_BYTES;
-    for (Produce.TopicData topic : produce.topics()) {
+    for (TopicItems<Produce.PartitionData> topic : produce.topics()) {
       bytes += PER_TOPIC_BYTES + topic.name().length() * 3L;
       for (Produce.PartitionData partition : topic.partitions()) {
         bytes += PER_PARTITION_BYTES + partition.records().remaining();

@@ -13,6 +13,7 @@ import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.InitProducerId;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.ResponseBody;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.CairnException;
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.ProducerId;
@@ -258,8 +259,8 @@ final class Sender {
       batch.markSent(batch.attempts() == 0 ? partition.takeSendOrder() : -1);
       partition.inFlight().addLast(batch);
     }
-    List<Produce.TopicData> topics = new ArrayList<>(byTopic.size());
-    byTopic.forEach((topic, data) -> topics.add(new Produce.TopicData(topic, data)));
+    List<TopicItems<Produce.PartitionData>> topics = new ArrayList<>(byTopic.size());
+    byTopic.forEach((topic, data) -> topics.add(new TopicItems<>(topic, data)));
     Exchange exchange = Exchange.of(new Produce.Request(acks, requestTimeoutMs, topics), core.options().clientId(),
         requestTimeoutMs);
     NodeChannel channel = core.main().acquire();
@@ -314,7 +315,7 @@ final class Sender {
   }
 
   private static Produce.PartitionResponse find(Produce.Response response, PartitionState partition) {
-    for (Produce.TopicResponse topic : response.topics()) {
+    for (TopicItems<Produce.PartitionResponse> topic : response.topics()) {
       if (topic.name().equals(partition.topic())) {
         for (Produce.PartitionResponse answer : topic.partitions()) {
           if (answer.partition() == partition.partition()) {

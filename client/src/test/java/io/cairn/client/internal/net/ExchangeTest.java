@@ -8,6 +8,7 @@ import io.cairn.client.protocol.Metadata;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.RequestBody;
 import io.cairn.client.protocol.RequestHeader;
+import io.cairn.client.protocol.TopicItems;
 import java.nio.ByteBuffer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,14 +33,14 @@ class ExchangeTest {
   void framesAreTheCodecsWithTheCorrelationIdStampedWhenQueued() {
     assertSameFrameAsTheCodec(Metadata.Request.of(List.of("a", "b")));
     assertSameFrameAsTheCodec(new Produce.Request(Produce.ACKS_ALL, 30_000, List.of(
-        new Produce.TopicData("orders", List.of(new Produce.PartitionData(0, ByteBuffer.wrap(new byte[5000])),
+        new TopicItems<>("orders", List.of(new Produce.PartitionData(0, ByteBuffer.wrap(new byte[5000])),
             new Produce.PartitionData(3, ByteBuffer.wrap(new byte[70])))),
-        new Produce.TopicData("ledger", List.of(new Produce.PartitionData(1, ByteBuffer.wrap(new byte[1])))))));
+        new TopicItems<>("ledger", List.of(new Produce.PartitionData(1, ByteBuffer.wrap(new byte[1])))))));
   }
 
   @Test
   void theSizeHintOfAProduceRequestCoversItsFrame() {
-    Produce.Request produce = new Produce.Request(Produce.ACKS_LEADER, 100, List.of(new Produce.TopicData("t",
+    Produce.Request produce = new Produce.Request(Produce.ACKS_LEADER, 100, List.of(new TopicItems<>("t",
         List.of(new Produce.PartitionData(0, ByteBuffer.wrap(new byte[100_000]))))));
     int frameBytes = Frames.encodeRequest(RequestHeader.of(ApiKey.PRODUCE, 1, "c"), produce).length();
     assertThat(Exchange.sizeHint(produce)).isBetween(frameBytes, frameBytes + 512);

@@ -2,6 +2,7 @@ package io.cairn.node.internal.protocol;
 
 import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.Fetch;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.InvalidInputException;
 import io.vertx.core.Future;
@@ -39,7 +40,7 @@ final class FetchHandler {
   Future<Fetch.Response> handle(Fetch.Request request) {
     ensureValid(request);
     List<Slot> slots = new ArrayList<>();
-    for (Fetch.TopicData topic : request.topics()) {
+    for (TopicItems<Fetch.PartitionData> topic : request.topics()) {
       for (Fetch.PartitionData partition : topic.partitions()) {
         slots.add(new Slot(topic.name(), partition.partition(), partition.fetchOffset(),
             Math.min(partition.partitionMaxBytes(), request.maxBytes())));
@@ -88,10 +89,10 @@ final class FetchHandler {
   }
 
   private static Fetch.Response response(Fetch.Request request, List<Fetch.PartitionResponse> results) {
-    List<Fetch.TopicResponse> topics = new ArrayList<>(request.topics().size());
+    List<TopicItems<Fetch.PartitionResponse>> topics = new ArrayList<>(request.topics().size());
     long bytes = 0;
     int index = 0;
-    for (Fetch.TopicData topic : request.topics()) {
+    for (TopicItems<Fetch.PartitionData> topic : request.topics()) {
       List<Fetch.PartitionResponse> partitions = new ArrayList<>(topic.partitions().size());
       for (int i = 0; i < topic.partitions().size(); i++) {
         Fetch.PartitionResponse partition = results.get(index++);
@@ -104,7 +105,7 @@ final class FetchHandler {
         bytes += size;
         partitions.add(partition);
       }
-      topics.add(new Fetch.TopicResponse(topic.name(), partitions));
+      topics.add(new TopicItems<>(topic.name(), partitions));
     }
     return Fetch.Response.of(topics);
   }
@@ -116,7 +117,7 @@ final class FetchHandler {
     if (request.maxBytes() < 0) {
       throw new InvalidInputException("max_bytes", request.maxBytes(), "must be at least 0");
     }
-    for (Fetch.TopicData topic : request.topics()) {
+    for (TopicItems<Fetch.PartitionData> topic : request.topics()) {
       for (Fetch.PartitionData partition : topic.partitions()) {
         if (partition.partitionMaxBytes() < 0) {
           throw new InvalidInputException("partition_max_bytes", partition.partitionMaxBytes(), "must be at least 0");

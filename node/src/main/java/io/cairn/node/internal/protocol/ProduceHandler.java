@@ -2,6 +2,7 @@ package io.cairn.node.internal.protocol;
 
 import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.Produce;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.InvalidInputException;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ final class ProduceHandler {
   Future<Produce.Response> handle(Produce.Request request) {
     ensureValid(request);
     List<Promise<Produce.PartitionResponse>> answers = new ArrayList<>();
-    for (Produce.TopicData topic : request.topics()) {
+    for (TopicItems<Produce.PartitionData> topic : request.topics()) {
       for (Produce.PartitionData partition : topic.partitions()) {
         Promise<Produce.PartitionResponse> answer = Promise.promise();
         answers.add(answer);
@@ -51,7 +52,7 @@ final class ProduceHandler {
 
   private static void timeOut(Produce.Request request, List<Promise<Produce.PartitionResponse>> answers) {
     int index = 0;
-    for (Produce.TopicData topic : request.topics()) {
+    for (TopicItems<Produce.PartitionData> topic : request.topics()) {
       for (Produce.PartitionData partition : topic.partitions()) {
         answers.get(index++).tryComplete(Produce.PartitionResponse.error(partition.partition(),
             ErrorCode.REQUEST_TIMED_OUT, "partition " + topic.name() + "-" + partition.partition()
@@ -61,14 +62,14 @@ final class ProduceHandler {
   }
 
   private static Produce.Response response(Produce.Request request, List<Future<Produce.PartitionResponse>> futures) {
-    List<Produce.TopicResponse> topics = new ArrayList<>(request.topics().size());
+    List<TopicItems<Produce.PartitionResponse>> topics = new ArrayList<>(request.topics().size());
     int index = 0;
-    for (Produce.TopicData topic : request.topics()) {
+    for (TopicItems<Produce.PartitionData> topic : request.topics()) {
       List<Produce.PartitionResponse> partitions = new ArrayList<>(topic.partitions().size());
       for (int i = 0; i < topic.partitions().size(); i++) {
         partitions.add(futures.get(index++).result());
       }
-      topics.add(new Produce.TopicResponse(topic.name(), partitions));
+      topics.add(new TopicItems<>(topic.name(), partitions));
     }
     return Produce.Response.of(topics);
   }

@@ -4,6 +4,7 @@ import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.ListOffsets;
 import io.cairn.client.protocol.Metadata;
 import io.cairn.client.protocol.ReadStream;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.PartitionDescription;
@@ -58,8 +59,8 @@ final class TopicQueries {
 
   /** ListOffsets: per partition the log start offset (-2), the high watermark (-1) or the offset for a timestamp. */
   Future<ListOffsets.Response> listOffsets(ListOffsets.Request request) {
-    List<Future<ListOffsets.TopicResponse>> topics = new ArrayList<>(request.topics().size());
-    for (ListOffsets.TopicData topic : request.topics()) {
+    List<Future<TopicItems<ListOffsets.PartitionResponse>>> topics = new ArrayList<>(request.topics().size());
+    for (TopicItems<ListOffsets.PartitionData> topic : request.topics()) {
       topics.add(store.describeTopic(topic.name())
           .transform(described -> {
             List<Future<ListOffsets.PartitionResponse>> partitions = new ArrayList<>(topic.partitions().size());
@@ -68,7 +69,7 @@ final class TopicQueries {
                   ? offset(described.result(), partition)
                   : Future.succeededFuture(partitionError(partition.partition(), described.cause())));
             }
-            return Future.all(partitions).map(all -> new ListOffsets.TopicResponse(topic.name(),
+            return Future.all(partitions).map(all -> new TopicItems<>(topic.name(),
                 partitions.stream().map(Future::result).toList()));
           }));
     }

@@ -9,6 +9,7 @@ import io.cairn.client.protocol.Append;
 import io.cairn.client.protocol.ErrorCode;
 import io.cairn.client.protocol.Fetch;
 import io.cairn.client.protocol.Frames;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventStore;
@@ -66,7 +67,7 @@ class InFlightLimitTest {
   void aConnectionAtItsLimitStopsReadingUntilAnAnswerGoesOut() throws Exception {
     try (RawProtocolClient client = RawProtocolClient.connect(server.actualPort())) {
       // given: a long poll on partition 0, and behind it (same write) an append to that very partition
-      Fetch.Request poll = new Fetch.Request(30_000, 1024 * 1024, List.of(new Fetch.TopicData(TOPIC,
+      Fetch.Request poll = new Fetch.Request(30_000, 1024 * 1024, List.of(new TopicItems<>(TOPIC,
           List.of(new Fetch.PartitionData(0, 0, 1024 * 1024)))));
       Append.Request append = Append.Request.of(AppendRequest.of(TOPIC, "acc-1", ExpectedVersion.ANY,
           List.of(event("Piped", "{}"))));

@@ -20,6 +20,7 @@ import io.cairn.client.protocol.Metadata;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.ReadStream;
 import io.cairn.client.protocol.StreamVersion;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
 import io.cairn.eventstore.EventData;
@@ -202,12 +203,12 @@ class ProtocolApisTest {
           batch(events, new ProducerInfo(id.id(), id.epoch(), 0)));
     }).filter(Objects::nonNull).toList();
     Produce.Request produce = new Produce.Request(Produce.ACKS_ALL, 10_000,
-        List.of(new Produce.TopicData(TOPIC, partitions)));
+        List.of(new TopicItems<>(TOPIC, partitions)));
 
     // when
     Produce.Response stored = client.call(produce);
     Produce.Response retried = client.call(produce);
-    Fetch.Response fetched = client.call(new Fetch.Request(0, 1024 * 1024, List.of(new Fetch.TopicData(TOPIC,
+    Fetch.Response fetched = client.call(new Fetch.Request(0, 1024 * 1024, List.of(new TopicItems<>(TOPIC,
         IntStream.range(0, PARTITIONS).mapToObj(p -> new Fetch.PartitionData(p, 0, 1024 * 1024)).toList()))));
 
     // then
@@ -238,9 +239,9 @@ class ProtocolApisTest {
 
     // when
     Produce.Response response = client.call(new Produce.Request(Produce.ACKS_LEADER, 10_000, List.of(
-        new Produce.TopicData(TOPIC, List.of(new Produce.PartitionData(partition, good),
+        new TopicItems<>(TOPIC, List.of(new Produce.PartitionData(partition, good),
             new Produce.PartitionData(partition, corrupt), new Produce.PartitionData(99, good))),
-        new Produce.TopicData("missing", List.of(new Produce.PartitionData(0, good))))));
+        new TopicItems<>("missing", List.of(new Produce.PartitionData(0, good))))));
     Produce.Response badAcks = client.call(new Produce.Request((short) 5, 10_000, List.of()));
 
     // then
@@ -266,13 +267,13 @@ class ProtocolApisTest {
 
     // when
     ListOffsets.Response response = client.call(new ListOffsets.Request(List.of(
-        new ListOffsets.TopicData(TOPIC, List.of(new ListOffsets.PartitionData(partition, ListOffsets.EARLIEST_TIMESTAMP),
+        new TopicItems<>(TOPIC, List.of(new ListOffsets.PartitionData(partition, ListOffsets.EARLIEST_TIMESTAMP),
             new ListOffsets.PartitionData(partition, ListOffsets.LATEST_TIMESTAMP),
             new ListOffsets.PartitionData(partition, before),
             new ListOffsets.PartitionData(partition, Long.MAX_VALUE),
             new ListOffsets.PartitionData(7, ListOffsets.LATEST_TIMESTAMP),
             new ListOffsets.PartitionData(partition, -5))),
-        new ListOffsets.TopicData("missing", List.of(new ListOffsets.PartitionData(0, -1))))));
+        new TopicItems<>("missing", List.of(new ListOffsets.PartitionData(0, -1))))));
 
     // then
     List<ListOffsets.PartitionResponse> offsets = response.topics().get(0).partitions();
@@ -287,7 +288,7 @@ class ProtocolApisTest {
     // given
     createTopic();
     int partition = Partitioner.partitionFor("acc-1", PARTITIONS);
-    int fetchId = client.send(new Fetch.Request(30_000, 1024 * 1024, List.of(new Fetch.TopicData(TOPIC,
+    int fetchId = client.send(new Fetch.Request(30_000, 1024 * 1024, List.of(new TopicItems<>(TOPIC,
         IntStream.range(0, PARTITIONS).mapToObj(p -> new Fetch.PartitionData(p, 0, 1024 * 1024)).toList()))));
 
     // when
@@ -317,7 +318,7 @@ class ProtocolApisTest {
     }
 
     // when: max_bytes smaller than one batch
-    Fetch.Response response = client.call(new Fetch.Request(0, 10, List.of(new Fetch.TopicData(TOPIC,
+    Fetch.Response response = client.call(new Fetch.Request(0, 10, List.of(new TopicItems<>(TOPIC,
         IntStream.range(0, PARTITIONS).mapToObj(p -> new Fetch.PartitionData(p, 0, 1024 * 1024)).toList()))));
 
     // then
@@ -333,7 +334,7 @@ class ProtocolApisTest {
   void requestsForUnknownTopicsAreAnsweredWithUnknownTopic() throws Exception {
     DescribeTopics.Response describe = client.call(new DescribeTopics.Request("missing"));
     StreamVersion.Response version = client.call(new StreamVersion.Request("missing", "a"));
-    Fetch.Response fetch = client.call(new Fetch.Request(10_000, 1024, List.of(new Fetch.TopicData("missing",
+    Fetch.Response fetch = client.call(new Fetch.Request(10_000, 1024, List.of(new TopicItems<>("missing",
         List.of(new Fetch.PartitionData(0, 0, 1024))))));
 
     assertThat(describe.errorCode()).isEqualTo(ErrorCode.UNKNOWN_TOPIC);

@@ -16,6 +16,7 @@ import io.cairn.client.protocol.Frames;
 import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.ResponseHeader;
 import io.cairn.client.protocol.StreamVersion;
+import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.KeyedEvent;
@@ -219,7 +220,7 @@ class ProtocolConnectionTest {
     // given
     startNode(UnaryOperator.identity());
     RawProtocolClient client = connect();
-    Produce.Request produce = new Produce.Request(Produce.ACKS_NONE, 10_000, List.of(new Produce.TopicData(TOPIC,
+    Produce.Request produce = new Produce.Request(Produce.ACKS_NONE, 10_000, List.of(new TopicItems<>(TOPIC,
         List.of(new Produce.PartitionData(0, batch(List.of(new KeyedEvent("acc-1", event("Opened", "{}"))),
             ProducerInfo.NONE))))));
 
@@ -313,7 +314,7 @@ class ProtocolConnectionTest {
   }
 
   private static Fetch.Request fetchFromStart(int maxWaitMs) {
-    return new Fetch.Request(maxWaitMs, Frames.DEFAULT_MAX_FRAME_BYTES, List.of(new Fetch.TopicData(TOPIC,
+    return new Fetch.Request(maxWaitMs, Frames.DEFAULT_MAX_FRAME_BYTES, List.of(new TopicItems<>(TOPIC,
         List.of(new Fetch.PartitionData(0, 0, 1024 * 1024)))));
   }
 }
