@@ -2,6 +2,7 @@ package io.cairn.eventstore.internal;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
@@ -13,19 +14,24 @@ import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.FlushMode;
+import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.KeyedEvent;
 import io.cairn.eventstore.LogInspector;
 import io.cairn.eventstore.OutOfOrderSequenceException;
+import io.cairn.eventstore.PartitionPlacement;
 import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ProduceResult;
 import io.cairn.eventstore.ProducerInfo;
 import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.StoreOptions;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
+import io.cairn.eventstore.UnknownTopicException;
 import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
 import io.cairn.eventstore.spi.StoreObserver;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -88,6 +94,29 @@ class LocalEventStoreTest {
   private static AppendRequest event(String aggregate, long expected, String text) {
     return AppendRequest.of("t", aggregate, ExpectedVersion.exactly(expected),
         List.of(EventData.of("Happened", text.getBytes(UTF_8))));
+  }
+
+  @Test
+  void partitionContextIsTheOwnersForEachPartitionAndNamesABadTopicOrPartition() throws Exception {
+    // given
+    EventStore store = open(64);
+    await(store.createTopic("t", new TopicConfig().setPartitions(2)));
+    PartitionPlacement placement = (PartitionPlacement) store;
+
+    // when
+    Context first = placement.partitionContext("t", 0);
+    Context second = placement.partitionContext("t", 1);
+    Context runningFirst = await(Future.<Context>future(promise -> first.runOnContext(v ->
+        promise.complete(Vertx.currentContext()))));
+
+    // then
+    assertThat(first).isNotSameAs(second).isSameAs(placement.partitionContext("t", 0));
+    assertThat(runningFirst).isSameAs(first);
+    assertThatThrownBy(() -> placement.partitionContext("t", 2)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("partition = 2").hasMessageContaining("0 to 1");
+    assertThatThrownBy(() -> placement.partitionContext("nope", 0)).isInstanceOf(UnknownTopicException.class);
+    await(store.close());
+    assertThatThrownBy(() -> placement.partitionContext("t", 0)).isInstanceOf(StoreClosedException.class);
   }
 
   @ParameterizedTest
