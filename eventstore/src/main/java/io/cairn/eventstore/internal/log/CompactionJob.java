@@ -283,9 +283,7 @@ public final class CompactionJob {
   }
 
   private static void appendTo(LogSegment copy, ByteBuffer batch) throws IOException {
-    int at = batch.position();
-    copy.append(batch, BatchHeader.baseOffset(batch, at), BatchHeader.lastOffset(batch, at),
-        BatchHeader.maxTimestamp(batch, at), 0);
+    copy.append(batch, 0);
   }
 
   private static BatchScanner scanner(LogSegment segment, int limit) {

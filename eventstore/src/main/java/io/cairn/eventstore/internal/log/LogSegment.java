@@ -205,29 +205,27 @@ final class LogSegment {
   // ---------------------------------------------------------------- appends (owner)
 
   /**
-   * Owner: writes the batch in {@code batch} (position to limit; the position is restored) at the
-   * end of the segment, then indexes and publishes it. On an {@link IOException} nothing is
-   * published; the file may hold part of the batch past {@link #sizeInBytes()}, which the caller
-   * removes with {@link #truncateFileTo(int)}.
+   * Owner: writes one or more whole batches, back to back in {@code batches} (position to limit; the
+   * position is restored; checked by the caller), at the end of the segment with one write, then indexes
+   * and publishes them one by one. On an {@link IOException} nothing is published; the file may hold part
+   * of the bytes past {@link #sizeInBytes()}, which the caller removes with {@link #truncateFileTo(int)}.
    */
-  void append(ByteBuffer batch, long batchBaseOffset, long batchLastOffset, long batchMaxTimestamp, long nowMs)
-      throws IOException {
-    int position = sizeInBytes;
-    int size = batch.remaining();
-    write(batch, nowMs);
-    indexBatch(batchBaseOffset, batchLastOffset, batchMaxTimestamp, position, size);
-    sizeInBytes = position + size;
-  }
-
-  /**
-   * Owner: like {@link #append}, for one or more whole batches back to back in {@code batches} (checked by
-   * the caller), written with one write and indexed one by one.
-   */
-  void appendAll(ByteBuffer batches, long nowMs) throws IOException {
+  void append(ByteBuffer batches, long nowMs) throws IOException {
     int position = sizeInBytes;
     int start = batches.position();
     int size = batches.remaining();
-    write(batches, nowMs);
+    maybePreallocate((long) position + size);
+    try {
+      long writeAt = position;
+      while (batches.hasRemaining()) {
+        writeAt += channel.write(batches, writeAt);
+      }
+    } finally {
+      batches.position(start);
+    }
+    if (firstAppendMs == UNKNOWN_MS) {
+      firstAppendMs = nowMs;
+    }
     for (int at = start; at < start + size; ) {
       int batchSize = BatchHeader.LOG_OVERHEAD + BatchHeader.batchLength(batches, at);
       indexBatch(BatchHeader.baseOffset(batches, at), BatchHeader.lastOffset(batches, at),
@@ -235,23 +233,6 @@ final class LogSegment {
       at += batchSize;
     }
     sizeInBytes = position + size;
-  }
-
-  /** Writes {@code bytes} (position to limit; the position is restored) at the end of the segment. */
-  private void write(ByteBuffer bytes, long nowMs) throws IOException {
-    int start = bytes.position();
-    long writeAt = sizeInBytes;
-    maybePreallocate(writeAt + bytes.remaining());
-    try {
-      while (bytes.hasRemaining()) {
-        writeAt += channel.write(bytes, writeAt);
-      }
-    } finally {
-      bytes.position(start);
-    }
-    if (firstAppendMs == UNKNOWN_MS) {
-      firstAppendMs = nowMs;
-    }
   }
 
   /**

@@ -279,7 +279,7 @@ public final class PartitionLog implements AutoCloseable {
     LogSegment segment = maybeRoll(size, lastOffset, nowMs);
     int position = segment.sizeInBytes();
     try {
-      segment.appendAll(batches, nowMs);
+      segment.append(batches, nowMs);
     } catch (IOException e) {
       throw restoreAfterFailedAppend(segment, position, baseOffset, size, e);
     }
