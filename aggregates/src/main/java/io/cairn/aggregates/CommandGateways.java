@@ -38,9 +38,6 @@ public final class CommandGateways {
         return new DefaultCommandGateway<>(vertx, caller, store, type, copy);
       }
       int partitions = events.partitions().size();
-      if (partitions == 1) {
-        return new DefaultCommandGateway<>(vertx, placement.partitionContext(type.topic(), 0), store, type, copy);
-      }
       GatewayOptions perPartition = new GatewayOptions(copy)
           .setCacheEntries((copy.cacheEntries() + partitions - 1) / partitions);
       List<CommandGateway<C, E>> shards = new ArrayList<>(partitions);
@@ -48,7 +45,7 @@ public final class CommandGateways {
         shards.add(new DefaultCommandGateway<>(vertx, placement.partitionContext(type.topic(), p), store, type,
             perPartition));
       }
-      return new PartitionedCommandGateway<>(type, shards);
+      return partitions == 1 ? shards.get(0) : new PartitionedCommandGateway<>(type, shards);
     });
   }
 }
