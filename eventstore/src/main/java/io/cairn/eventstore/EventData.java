@@ -11,11 +11,14 @@ import java.util.UUID;
  * handing them over.
  *
  * @param eventId unique id of this event; a retry MUST reuse it
- * @param type    stable event type name such as {@code AccountOpened}; 1 to 255 UTF-8 bytes
+ * @param type    stable event type name such as {@code AccountOpened}; 1 to {@value #MAX_TYPE_BYTES} UTF-8 bytes
  * @param payload the serialized event, or {@code null} for a tombstone on a compacted topic
  * @param headers extra headers; names starting with {@code cairn.} are reserved
  */
 public record EventData(UUID eventId, String type, byte[] payload, List<Header> headers) {
+
+  /** Longest event type name in UTF-8 bytes. */
+  public static final int MAX_TYPE_BYTES = 255;
 
   public EventData {
     Objects.requireNonNull(eventId, "eventId");

@@ -25,7 +25,7 @@ public final class AppendValidator {
   /** Most events in one append (one batch). */
   public static final int MAX_EVENTS_PER_APPEND = 100_000;
   /** Longest event type name in UTF-8 bytes. */
-  public static final int MAX_TYPE_BYTES = 255;
+  public static final int MAX_TYPE_BYTES = EventData.MAX_TYPE_BYTES;
   /** Prefix of the headers the store writes itself. */
   public static final String RESERVED_HEADER_PREFIX = "cairn.";
   /** The rule for event type names, as error messages state it. */

@@ -1,5 +1,6 @@
 package io.cairn.eventstore.serde.internal;
 
+import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -13,7 +14,7 @@ import java.util.Set;
 /**
  * The two-way mapping between an event family's classes and their stable type names, shared by the
  * codecs. Built once, then immutable and thread-safe. Names follow the store's rule for
- * {@code cairn.type} (1 to {@value #MAX_TYPE_NAME_BYTES} UTF-8 bytes); each name and each class
+ * {@code cairn.type} (1 to {@value EventData#MAX_TYPE_BYTES} UTF-8 bytes); each name and each class
  * appears once; a sealed family must map every concrete class it permits, so that encoding can
  * never meet an unmapped class.
  *
@@ -21,15 +22,10 @@ import java.util.Set;
  */
 public final class TypeNames<E> {
 
-  /** Longest type name in UTF-8 bytes, as the store allows for {@code cairn.type}. */
-  public static final int MAX_TYPE_NAME_BYTES = 255;
-
-  private final Class<E> family;
   private final Map<String, Class<? extends E>> classByName;
   private final Map<Class<?>, String> nameByClass;
 
-  private TypeNames(Class<E> family, Map<String, Class<? extends E>> classByName) {
-    this.family = family;
+  private TypeNames(Map<String, Class<? extends E>> classByName) {
     this.classByName = Collections.unmodifiableMap(new LinkedHashMap<>(classByName));
     Map<Class<?>, String> byClass = new LinkedHashMap<>();
     classByName.forEach((name, type) -> byClass.put(type, name));
@@ -61,7 +57,7 @@ public final class TypeNames<E> {
       }
     });
     ensureSealedFamilyCovered(family, seen.keySet());
-    return new TypeNames<>(family, classByName);
+    return new TypeNames<>(classByName);
   }
 
   /**
@@ -73,7 +69,7 @@ public final class TypeNames<E> {
       throw new InvalidInputException("types", "[]", "a codec needs at least one event type");
     }
     classByName.keySet().forEach(TypeNames::ensureValidName);
-    return new TypeNames<>(family, classByName);
+    return new TypeNames<>(classByName);
   }
 
   /** Checks one type name against the store's {@code cairn.type} rule. */
@@ -82,15 +78,10 @@ public final class TypeNames<E> {
       throw new InvalidInputException("type", name, "must not be empty");
     }
     int bytes = name.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_TYPE_NAME_BYTES) {
-      throw new InvalidInputException("type", name, "must be at most " + MAX_TYPE_NAME_BYTES
+    if (bytes > EventData.MAX_TYPE_BYTES) {
+      throw new InvalidInputException("type", name, "must be at most " + EventData.MAX_TYPE_BYTES
           + " UTF-8 bytes (is " + bytes + ")");
     }
-  }
-
-  /** The family every mapped class implements. */
-  public Class<E> family() {
-    return family;
   }
 
   /** The class stored under {@code name}, if any. */
@@ -115,11 +106,6 @@ public final class TypeNames<E> {
   /** Every type name, in the order they were given. */
   public Set<String> names() {
     return classByName.keySet();
-  }
-
-  /** Every mapping from type name to class, in the order they were given. */
-  public Map<String, Class<? extends E>> classByName() {
-    return classByName;
   }
 
   private static void ensureSealedFamilyCovered(Class<?> family, Set<Class<?>> mapped) {
