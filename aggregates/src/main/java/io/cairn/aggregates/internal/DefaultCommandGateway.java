@@ -27,6 +27,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -207,7 +208,8 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
       });
       return;
     }
-    Decision<E> decision = type.decider().decide(pending.command, aggregate.state());
+    Decision<E> decision = Objects.requireNonNull(type.decider().decide(pending.command, aggregate.state()),
+        "the decider returned no decision");
     List<E> events = decision instanceof Decision.Accept<E> accept ? accept.events() : List.of();
     if (events.isEmpty()) {
       // Nothing to append, so no version check catches a stale cache: confirm the version read instead.
@@ -246,6 +248,8 @@ public final class DefaultCommandGateway<C, E, S> implements CommandGateway<C, E
         retryAfterConflict(pending, aggregate, attempt, actualVersion);
       }
     } catch (RuntimeException e) {
+      // e.g. evolve threw while the appended events were being applied: the cached state is not to be trusted
+      cache.evict(pending.aggregateId);
       finish(pending, null, e);
     }
   }

@@ -5,7 +5,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 /**
  * The one Vert.x context that owns a gateway's mutable state (cache, queues). Store futures complete on
@@ -22,11 +22,19 @@ final class OwnerContext {
 
   /** Runs {@code action} on the owner context (at once if already there). */
   void run(Runnable action) {
-    if (Vertx.currentContext() == context) {
+    if (isOnOwner()) {
       action.run();
     } else {
       context.runOnContext(ignored -> action.run());
     }
+  }
+
+  /**
+   * Whether this thread runs the owner context's tasks. The current context alone does not tell: blocking
+   * code started from the owner runs on a worker thread with the owner as its current context.
+   */
+  private boolean isOnOwner() {
+    return ((ContextInternal) context).isRunningOnContext();
   }
 
   /** Runs {@code action} on the owner context in a task of its own, after the tasks queued there now. */
@@ -45,7 +53,7 @@ final class OwnerContext {
   /** Hands {@code future}'s outcome to {@code handler} on the owner context, without an intermediate future. */
   <T> void onComplete(Future<T> future, Handler<AsyncResult<T>> handler) {
     future.onComplete(outcome -> {
-      if (Vertx.currentContext() == context) {
+      if (isOnOwner()) {
         handler.handle(outcome);
       } else {
         context.runOnContext(ignored -> handler.handle(outcome));
