@@ -8,15 +8,20 @@ import io.vertx.core.buffer.Buffer;
  * {@link Frames#ensureValidSize} before buffering any of the frame, and hands each complete frame's payload
  * (without the size prefix) to the frame handler as a slice that shares the received bytes. It never holds
  * more than one incomplete frame plus the chunk being parsed. A frame that arrives in several chunks is
- * gathered in one buffer allocated for its size, so its bytes are copied about once (a 1 MiB fetch
- * response in 64 KiB reads used to be copied again with every read). A size out of range is reported once to the
- * error handler; the parser then drops everything.
+ * gathered in one growing buffer, so its bytes are copied a bounded number of times (a 1 MiB fetch
+ * response in 64 KiB reads used to be copied again with every read). That buffer starts at most
+ * {@link #MAX_AHEAD_BYTES} larger than what was received and grows by doubling, so a peer that announces a
+ * large frame and sends it slowly makes the parser hold about what it sent, not the announced size. A size
+ * out of range is reported once to the error handler; the parser then drops everything.
  *
  * <p>{@link #pause()} stops delivering frames (bytes keep being buffered; the caller pauses its socket too),
  * {@link #resume()} delivers what is buffered and continues. Not thread-safe: use it from the connection's
  * context only.
  */
 public final class FrameParser implements Handler<Buffer> {
+
+  /** How far beyond the bytes received a frame's buffer may be allocated ahead. */
+  static final int MAX_AHEAD_BYTES = 64 * 1024;
 
   private final int maxFrameBytes;
   private final Handler<Buffer> frameHandler;
@@ -55,8 +60,8 @@ public final class FrameParser implements Handler<Buffer> {
       position = 0;
       accumulating = false;
     } else if (accumulating && position == 0) {
-      // still the start of one frame in a buffer of our own, sized for that frame when its size was known:
-      // fill it up to the frame's end only, so that it never grows, and parse the rest as a chunk of its own
+      // still the start of one frame in a buffer of our own: fill it up to the frame's end only, and parse
+      // the rest as a chunk of its own, so that the buffer never holds more than that frame
       int frameBytes = frameBytesAt(0);
       int room = frameBytes - pending.length();
       if (room > 0 && chunk.length() > room) {
@@ -67,7 +72,9 @@ public final class FrameParser implements Handler<Buffer> {
       }
       pending.appendBuffer(chunk);
     } else {
-      Buffer accumulator = Buffer.buffer(Math.max(buffered + chunk.length(), frameBytesAt(position)));
+      int received = buffered + chunk.length();
+      Buffer accumulator = Buffer.buffer(Math.max(received,
+          Math.min(frameBytesAt(position), received + MAX_AHEAD_BYTES)));
       pending = accumulator.appendBuffer(pending, position, buffered).appendBuffer(chunk);
       position = 0;
       accumulating = true;
@@ -77,8 +84,8 @@ public final class FrameParser implements Handler<Buffer> {
 
   /**
    * Size prefix plus payload of the frame starting at {@code at}, if its size prefix is buffered and in
-   * range; else 0. Lets an accumulator be allocated once for a frame that arrives in many chunks, so that
-   * each byte is copied once instead of once per chunk.
+   * range; else 0. Lets an accumulator be sized ahead for a frame that arrives in many chunks (up to
+   * {@link #MAX_AHEAD_BYTES} beyond what was received).
    */
   private int frameBytesAt(int at) {
     if (pending.length() - at < Frames.SIZE_BYTES) {
