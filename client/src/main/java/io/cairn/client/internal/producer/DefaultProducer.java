@@ -125,8 +125,10 @@ public final class DefaultProducer implements CairnProducer {
     int result;
     try {
       result = partition.append(aggregateId, event, promise, pool, credit, timestampMs, System.nanoTime());
-    } catch (InvalidInputException invalid) {
-      promise.fail(invalid);
+    } catch (RuntimeException refused) {
+      // bad input (InvalidInputException) or a broken invariant: either way only this record fails, and the
+      // callers' loops over waiting records go on (an escaped exception would strand the records after it)
+      promise.fail(refused);
       return;
     }
     if (result == PartitionState.NO_MEMORY) {
