@@ -25,7 +25,6 @@ public final class Fetch {
     static final int BYTES = Integer.BYTES + Long.BYTES + Integer.BYTES;
   }
 
-
   /**
    * The request.
    *
@@ -102,7 +101,6 @@ public final class Fetch {
       return new FetchResult(topic, partition, fromOffset, records, highWatermark, logStartOffset);
     }
   }
-
 
   /**
    * The response.

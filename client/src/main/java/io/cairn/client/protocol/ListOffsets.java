@@ -27,7 +27,6 @@ public final class ListOffsets {
     static final int BYTES = Integer.BYTES + Long.BYTES;
   }
 
-
   /** The request. */
   public record Request(List<TopicItems<PartitionData>> topics) implements RequestBody {
 
@@ -69,7 +68,6 @@ public final class ListOffsets {
       return new PartitionResponse(partition, errorCode, errorMessage, -1);
     }
   }
-
 
   /**
    * The response.

@@ -36,7 +36,6 @@ public final class Produce {
     }
   }
 
-
   /**
    * The request.
    *
@@ -111,7 +110,6 @@ public final class Produce {
       return new ProduceResult(partition, baseOffset, lastOffset, duplicate);
     }
   }
-
 
   /**
    * The response.
