@@ -137,7 +137,8 @@ class RecentCommandsTest {
 
     @Test
     void actsLikeAnInsertionOrderedMapBoundedByTheCapacity() {
-      long baseSeed = new SplittableRandom().nextLong();
+      // each run's seed is in every failure; rerun a failure with -Dcairn.test.seed=<that seed>
+      long baseSeed = Long.getLong("cairn.test.seed", new SplittableRandom().nextLong());
       for (int run = 0; run < 50; run++) {
         long seed = baseSeed + run;
         SplittableRandom random = new SplittableRandom(seed);
@@ -151,7 +152,8 @@ class RecentCommandsTest {
           VersionRange range = new VersionRange(step, step + random.nextInt(3));
           if (random.nextBoolean()) {
             // the gateway's order: look the id up, then record it
-            assertThat(recent.find(id)).isEqualTo(Optional.ofNullable(model.get(id)));
+            assertThat(recent.find(id)).as("seed %d, capacity %d, step %d, find %s before recording", seed,
+                capacity, step, id).isEqualTo(Optional.ofNullable(model.get(id)));
           }
           recent.record(id, range);
           model.remove(id);
