@@ -5,6 +5,7 @@ import io.cairn.aggregates.CommandGateway;
 import io.cairn.aggregates.CommandGateways;
 import io.cairn.aggregates.CommandResult;
 import io.cairn.aggregates.GatewayOptions;
+import io.cairn.aggregates.internal.SnapshotRecord;
 import io.cairn.bench.Counters.Count;
 import io.cairn.bench.Counters.Increment;
 import io.cairn.bench.Counters.Incremented;
@@ -17,7 +18,6 @@ import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
 import io.vertx.core.Vertx;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +48,6 @@ public final class AggregateLoadTimes {
   public static final String COUNTER_ID = "long-counter";
   /** Events per direct append while setting up. */
   static final int PRELOAD_BATCH_EVENTS = 500;
-  /** The snapshot record's format version this harness reads the aggregate version of. */
-  static final byte SNAPSHOT_FORMAT_VERSION = 1;
-  /** Offset of the aggregate version (int64) in a snapshot record, after the format version (int8). */
-  static final int SNAPSHOT_VERSION_OFFSET = 1;
   private static final Duration STEP_TIMEOUT = CommandThroughput.PHASE_TIMEOUT;
 
   private final Vertx vertx;
@@ -164,18 +160,10 @@ public final class AggregateLoadTimes {
     }
     StreamSlice slice = Awaits.await(store.readStream(snapshotTopic, COUNTER_ID, records, 1), STEP_TIMEOUT,
         "reading the newest snapshot");
-    return snapshotVersion(slice.events().isEmpty() ? new byte[0] : slice.events().get(0).payload());
-  }
-
-  /**
-   * The aggregate version in a snapshot record (the aggregates module's format 1: int8 format version, then
-   * the aggregate version as a big-endian int64), or -1 when the record is of another format.
-   */
-  static long snapshotVersion(byte[] record) {
-    if (record == null || record.length < SNAPSHOT_VERSION_OFFSET + Long.BYTES || record[0] != SNAPSHOT_FORMAT_VERSION) {
-      return -1;
+    if (slice.events().isEmpty()) {
+      throw new BenchException("the newest snapshot of " + COUNTER_ID + " in " + snapshotTopic + " cannot be read");
     }
-    return ByteBuffer.wrap(record, SNAPSHOT_VERSION_OFFSET, Long.BYTES).getLong();
+    return SnapshotRecord.decode(slice.events().get(0).payload()).aggregateVersion();
   }
 
   private static String commandId(long version) {
@@ -224,7 +212,7 @@ public final class AggregateLoadTimes {
    *
    * @param withoutSnapshots send-to-result times with the registration without snapshots
    * @param withSnapshots    the same with snapshots
-   * @param snapshotVersion  the aggregate version of the snapshot the loads started from (-1: unreadable)
+   * @param snapshotVersion  the aggregate version of the snapshot the loads started from
    * @param finalVersion     the counter's version after the last measured command
    * @param setupNanos       time taken to write the counter's events and its snapshot
    */

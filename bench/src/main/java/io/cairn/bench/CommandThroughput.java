@@ -87,7 +87,9 @@ public final class CommandThroughput {
     Awaits.await(store.createTopic(rawTopic, topicConfig), PHASE_TIMEOUT, "creating topic " + rawTopic);
     AggregateType<Increment, Incremented, Count> type = Counters.type(commandTopic, topicConfig, 0);
     GatewayOptions options = new GatewayOptions()
-        .setCacheEntries(Math.max(GatewayOptions.DEFAULT_CACHE_ENTRIES, params.aggregates()));
+        // the gateway shares the entries out evenly over the partitions, whose counters are not spread exactly
+        // evenly: twice the counters keeps every partition's counters cached
+        .setCacheEntries(Math.max(GatewayOptions.DEFAULT_CACHE_ENTRIES, 2 * params.aggregates()));
     CommandGateway<Increment, Incremented> gateway = Awaits.await(CommandGateways.create(vertx, store, type, options),
         PHASE_TIMEOUT, "creating the command gateway of " + commandTopic);
     try {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.InvalidInputException;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -47,15 +46,6 @@ class CommandThroughputTest {
     assertThat(Counters.codec().encode(new Counters.Incremented(42, note)).payload()).hasSize(101);
     assertThatThrownBy(() -> Counters.note(10, new SplittableRandom(1)))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("payload-bytes = 10");
-  }
-
-  @Test
-  void snapshotVersionIsReadFromFormatOneRecordsOnly() {
-    byte[] record = ByteBuffer.allocate(20).put((byte) 1).putLong(10_000).array();
-    assertThat(AggregateLoadTimes.snapshotVersion(record)).isEqualTo(10_000);
-    record[0] = 2;
-    assertThat(AggregateLoadTimes.snapshotVersion(record)).isEqualTo(-1);
-    assertThat(AggregateLoadTimes.snapshotVersion(new byte[3])).isEqualTo(-1);
   }
 
   @Test
