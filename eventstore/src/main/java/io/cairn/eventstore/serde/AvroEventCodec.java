@@ -103,14 +103,10 @@ public final class AvroEventCodec<E> implements EventCodec<E> {
   public E decode(SerializedEvent serialized) {
     String type = serialized.type();
     int schemaId = serialized.schemaId();
-    if (!ContentTypes.AVRO.equals(serialized.contentType())) {
-      throw new SerializationException("event of type " + type + " (schema id " + schemaId + ") has content type "
-          + serialized.contentType() + "; this codec reads " + ContentTypes.AVRO);
-    }
+    CodecChecks.ensureContentType(serialized, ContentTypes.AVRO);
     Schema reader = schemaByType.get(type);
     if (reader == null) {
-      throw new SerializationException("event type " + type + " (schema id " + schemaId
-          + ") is not one of this codec's types " + names.names());
+      throw CodecChecks.unknownType(serialized, names.names());
     }
     Schema writer = writerSchema(type, schemaId, reader);
     Optional<Class<? extends E>> specificClass = names.classOf(type).filter(SpecificRecord.class::isAssignableFrom);

@@ -86,12 +86,9 @@ public final class JsonEventCodec<E> implements EventCodec<E> {
   public E decode(SerializedEvent serialized) {
     String type = serialized.type();
     int schemaId = serialized.schemaId();
-    if (!ContentTypes.JSON.equals(serialized.contentType())) {
-      throw new SerializationException("event of type " + type + " (schema id " + schemaId + ") has content type "
-          + serialized.contentType() + "; this codec reads " + ContentTypes.JSON);
-    }
-    Class<? extends E> eventClass = names.classOf(type).orElseThrow(() -> new SerializationException(
-        "event type " + type + " (schema id " + schemaId + ") is not one of this codec's types " + names.names()));
+    CodecChecks.ensureContentType(serialized, ContentTypes.JSON);
+    Class<? extends E> eventClass = names.classOf(type)
+        .orElseThrow(() -> CodecChecks.unknownType(serialized, names.names()));
     try {
       int fromVersion = versionToUpcastFrom(type, schemaId);
       NavigableMap<Integer, JsonUpcaster> upcasters = upcastersByType.getOrDefault(type, Collections.emptyNavigableMap())
