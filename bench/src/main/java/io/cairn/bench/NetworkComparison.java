@@ -13,6 +13,9 @@ import java.util.Map;
  * workload against every {@link NetworkPeer}, one peer after another, in one run.
  *
  * <ol>
+ *   <li>Priming: per peer, {@code warmupRecords} unmeasured records to the topic of the throughput phase, all
+ *       peers before any measured phase. Without it the peer measured first also paid for the harness JVM's
+ *       own warm-up (compiling the shared producer loop, growing its heap) while the later ones found it done.</li>
  *   <li>Peak producer throughput: per peer, a topic {@value #THROUGHPUT_TOPIC}, {@code warmupRecords}
  *       uncounted then {@code records} measured records, unthrottled ({@link ProducerRun}).</li>
  *   <li>End-to-end latency at a fixed rate: per peer, a topic {@value #E2E_TOPIC} read from its beginning
@@ -126,6 +129,9 @@ public final class NetworkComparison {
     AggregateKeys keys = new AggregateKeys(KEY_PREFIX, params.aggregates());
     Map<String, JsonLine> sides = new LinkedHashMap<>();
     Map<String, RunFigures> peaks = new LinkedHashMap<>();
+    if (params.warmupRecords() > 0) {
+      peers.forEach(peer -> prime(peer, keys));
+    }
     for (NetworkPeer peer : peers) {
       JsonLine side = new JsonLine();
       peer.describe(side);
@@ -152,6 +158,15 @@ public final class NetworkComparison {
     }
     return section.put("target_ratio_events_per_sec", THROUGHPUT_TARGET_RATIO)
         .put("target_ratio_e2e_p99_at_most", E2E_P99_TARGET_RATIO);
+  }
+
+  private void prime(NetworkPeer peer, AggregateKeys keys) {
+    peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
+    say(peer.name() + " priming: " + params.warmupRecords() + " unmeasured records");
+    try (RecordSink sink = peer.openSink(THROUGHPUT_TOPIC, keys, params.settings())) {
+      ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(), params.warmupRecords(), 0,
+          params.aggregates(), ThroughputThrottler.UNTHROTTLED, false, params.seed()), COMPLETION_TIMEOUT);
+    }
   }
 
   private RunFigures throughput(NetworkPeer peer, AggregateKeys keys) {

@@ -58,6 +58,9 @@ public final class NodeProcess implements AutoCloseable {
    */
   public record Launch(List<String> command) {
 
+    /** The environment variable through which {@code bin/cairn} hands the node's JVM options on. */
+    public static final String NODE_JVM_OPTS_VARIABLE = "CAIRN_NODE_JVM_OPTS";
+
     public Launch {
       command = List.copyOf(command);
       if (command.isEmpty()) {
@@ -66,9 +69,10 @@ public final class NodeProcess implements AutoCloseable {
     }
 
     /**
-     * What {@code bin/cairn node} runs: a JVM with {@code heapOpts} on this JVM's class path, main class
-     * {@value #CAIRN_CLI_MAIN}. Fails with a {@link BenchException} if that class is not on the class
-     * path (the benchmark was not started through {@code bin/cairn}).
+     * What {@code bin/cairn node} runs: a JVM with the node's JVM options ({@link #nodeJvmOptions()}), then
+     * {@code heapOpts}, on this JVM's class path, main class {@value #CAIRN_CLI_MAIN}. Fails with a
+     * {@link BenchException} if that class is not on the class path (the benchmark was not started through
+     * {@code bin/cairn}).
      */
     public static Launch cairnCli(String heapOpts) {
       try {
@@ -77,7 +81,17 @@ public final class NodeProcess implements AutoCloseable {
         throw new BenchException("the Cairn node is started as bin/cairn node, with main class " + CAIRN_CLI_MAIN
             + ", which is not on this JVM's class path: run the benchmark through bin/cairn bench", e);
       }
-      return javaMain(heapOpts, CAIRN_CLI_MAIN, List.of("node"));
+      return javaMain(nodeJvmOptions() + " " + heapOpts, CAIRN_CLI_MAIN, List.of("node"));
+    }
+
+    /**
+     * The JVM options {@code bin/cairn node} starts a node with: {@value #NODE_JVM_OPTS_VARIABLE} as
+     * {@code bin/cairn} exported it to this JVM (its default or the user's choice, ADR 0012); empty when
+     * this JVM was not started by {@code bin/cairn}.
+     */
+    public static String nodeJvmOptions() {
+      String options = System.getenv(NODE_JVM_OPTS_VARIABLE);
+      return options == null ? "" : options.trim();
     }
 
     /** A JVM with {@code heapOpts} on this JVM's class path running {@code mainClass args}. */

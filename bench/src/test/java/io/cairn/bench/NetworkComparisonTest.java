@@ -33,6 +33,7 @@ class NetworkComparisonTest {
     private final String name;
     private final Map<String, LoopbackPipe> topics = new HashMap<>();
     final Map<String, Integer> partitionsByTopic = new HashMap<>();
+    final List<String> sinksOpened = new ArrayList<>();
 
     LoopbackPeer(String name) {
       this.name = name;
@@ -57,6 +58,7 @@ class NetworkComparisonTest {
 
     @Override
     public RecordSink openSink(String topic, AggregateKeys keys, ProducerSettings settings) {
+      sinksOpened.add(topic);
       return topics.get(topic).sink();
     }
 
@@ -108,6 +110,39 @@ class NetworkComparisonTest {
     assertThat(cairn.partitionsByTopic).containsEntry(NetworkComparison.THROUGHPUT_TOPIC, 3)
         .containsEntry(NetworkComparison.E2E_TOPIC, 3);
     assertThat(progress.toString()).contains("cairn throughput", "kafka end-to-end");
+  }
+
+  @Test
+  void everyPeerIsPrimedBeforeTheFirstMeasuredPhase() {
+    // given
+    LoopbackPeer cairn = new LoopbackPeer("cairn");
+    LoopbackPeer kafka = new LoopbackPeer("kafka");
+    StringWriter progress = new StringWriter();
+
+    // when
+    NetworkComparison.run(List.of(cairn, kafka), params(2000, NetworkComparison.RateBasis.MIN),
+        new PrintWriter(progress));
+
+    // then: both sides got the unmeasured records on the throughput topic before Cairn's measured phase
+    String said = progress.toString();
+    assertThat(said.indexOf("kafka priming: 500 unmeasured records")).isPositive()
+        .isLessThan(said.indexOf("cairn throughput:"));
+    assertThat(said.indexOf("cairn priming: 500 unmeasured records")).isLessThan(said.indexOf("kafka priming"));
+    for (LoopbackPeer peer : List.of(cairn, kafka)) {
+      assertThat(peer.sinksOpened).containsExactly(NetworkComparison.THROUGHPUT_TOPIC,
+          NetworkComparison.THROUGHPUT_TOPIC, NetworkComparison.E2E_TOPIC);
+    }
+  }
+
+  @Test
+  void withoutWarmUpRecordsNoPeerIsPrimed() {
+    LoopbackPeer cairn = new LoopbackPeer("cairn");
+    StringWriter progress = new StringWriter();
+    NetworkComparison.run(List.of(cairn),
+        new NetworkComparison.Params(2000, 0, 100, 50, 3, SETTINGS, 1, 0, 2000, 0.5, NetworkComparison.RateBasis.MIN, 42),
+        new PrintWriter(progress));
+    assertThat(progress.toString()).doesNotContain("priming");
+    assertThat(cairn.sinksOpened).containsExactly(NetworkComparison.THROUGHPUT_TOPIC, NetworkComparison.E2E_TOPIC);
   }
 
   @Test

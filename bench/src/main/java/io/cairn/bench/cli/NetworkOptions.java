@@ -94,6 +94,7 @@ final class NetworkOptions {
         .put("e2e_rate_param", e2eRate)
         .put("e2e_rate_fraction", e2eRateFraction)
         .put("e2e_rate_basis", e2eRateBasis)
-        .put("node_heap", nodeHeap);
+        .put("node_heap", nodeHeap)
+        .put("node_jvm_opts", NodeProcess.Launch.nodeJvmOptions());
   }
 }

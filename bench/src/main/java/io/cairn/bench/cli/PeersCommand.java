@@ -315,7 +315,8 @@ public final class PeersCommand implements Callable<Integer> {
   }
 
   private NodeProcess startNode(ProcessSupervisor supervisor, PrintWriter progress) throws IOException {
-    progress.println("[peers] network: starting a Cairn node process (bin/cairn node, " + network.nodeHeap + ")");
+    progress.println("[peers] network: starting a Cairn node process (bin/cairn node, "
+        + (NodeProcess.Launch.nodeJvmOptions() + " " + network.nodeHeap).trim() + ")");
     progress.flush();
     return NodeProcess.start(NodeProcess.Launch.cairnCli(network.nodeHeap), supervisor, false);
   }
