@@ -541,6 +541,7 @@ public final class Partition extends VerticleBase {
         return;
       }
       closing = true;
+      storage.hurryStreamIndexJobs();
       vertx.cancelTimer(maintenanceTimer);
       List<Promise<Long>> waiters = new ArrayList<>(highWatermarkWaiters);
       highWatermarkWaiters.clear();

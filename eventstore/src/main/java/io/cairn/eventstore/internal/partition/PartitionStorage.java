@@ -538,6 +538,11 @@ final class PartitionStorage {
     return job;
   }
 
+  /** Lets every issued stream-index job finish flat out (owner): a close waits for them. */
+  void hurryStreamIndexJobs() {
+    issuedIndexJobs.forEach(StreamIndexJob::hurry);
+  }
+
   /** Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. */
   void installStreamIndexJob(StreamIndexJob job) {
     if (issuedIndexJobs.remove(job)) {

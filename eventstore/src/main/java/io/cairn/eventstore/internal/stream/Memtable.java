@@ -256,9 +256,9 @@ final class Memtable {
    * Entry indexes sorted by (hash, firstVersion, baseOffset), the order of chunk files. Sorts only the
    * distinct hashes (a primitive sort), then lays out each hash's chain oldest first: a regular chain is
    * already in version order; an irregular one (a hash collision) is sorted on its own. Allocates, so it
-   * runs on the worker, not the owner.
+   * runs on the worker, not the owner; {@code pacer} is called once per entry laid out.
    */
-  int[] sortedOrder() {
+  int[] sortedOrder(WorkPacer pacer) {
     long[] hashes = new long[distinct];
     int found = 0;
     for (int slot : table) {
@@ -279,6 +279,7 @@ final class Memtable {
       int at = out + chainLength;
       for (int entry = head; entry != NO_ENTRY; entry = previous(entry)) {
         order[--at] = entry;
+        pacer.pace();
       }
       if (isIrregular(head)) {
         if (scratch == null) {

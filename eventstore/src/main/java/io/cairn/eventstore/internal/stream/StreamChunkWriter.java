@@ -36,19 +36,21 @@ final class StreamChunkWriter {
   /**
    * Writes {@code entries} covering offsets {@code [fromOffset, toOffset)} to a new file
    * {@code path}, leaving out entries whose batch ends at or below {@code dropBelowOffset}
-   * (retention). {@code distinctUpperBound} sizes the Bloom filter. The file is fsynced on return.
+   * (retention). {@code distinctUpperBound} sizes the Bloom filter. {@code pacer} is called once per entry.
+   * The file is fsynced on return.
    */
   static Written write(Path path, StorageIo io, long fromOffset, long toOffset, SortedEntries entries,
-      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset) {
+      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset, WorkPacer pacer) {
     try (FileChannel channel = io.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      return write(channel, path, fromOffset, toOffset, entries, distinctUpperBound, bloomBitsPerKey, dropBelowOffset);
+      return write(channel, path, fromOffset, toOffset, entries, distinctUpperBound, bloomBitsPerKey, dropBelowOffset,
+          pacer);
     } catch (IOException e) {
       throw new StorageException("cannot write stream index chunk " + path + ": " + e, e);
     }
   }
 
   private static Written write(FileChannel channel, Path path, long fromOffset, long toOffset, SortedEntries entries,
-      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset) throws IOException {
+      long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset, WorkPacer pacer) throws IOException {
     BloomFilter bloom = BloomFilter.forKeys(distinctUpperBound, bloomBitsPerKey);
     ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
     CRC32C crc = new CRC32C();
@@ -65,6 +67,7 @@ final class StreamChunkWriter {
     int blockStartInBuffer = 0;
 
     while (entries.next()) {
+      pacer.pace();
       long hash = entries.hash();
       long firstVersion = entries.firstVersion();
       long baseOffset = entries.baseOffset();

@@ -279,6 +279,10 @@ public final class StreamIndex implements Closeable {
     }
     active.freeze(indexedUpToOffset);
     frozen.add(active);
+    if (flushInFlight != null) {
+      // the memtable just frozen waits for the running flush
+      flushInFlight.hurry();
+    }
     active = new Memtable(indexedUpToOffset, options.memtableMaxEntries());
     warnedMemtableGrowing = false;
     return true;
@@ -362,7 +366,8 @@ public final class StreamIndex implements Closeable {
   public Optional<StreamIndexJob> nextJob(long durableLogOffset) {
     ensureOpen();
     if (flushInFlight == null && !frozen.isEmpty() && frozen.get(0).toOffset() <= durableLogOffset) {
-      flushInFlight = newFlushJob(frozen.get(0));
+      // another frozen memtable waiting behind this one: no time to spare
+      flushInFlight = newFlushJob(frozen.get(0), frozen.size() > 1 ? WorkPacer.unpaced() : backgroundPacer());
       return Optional.of(flushInFlight);
     }
     if (mergeInFlight == null) {
@@ -372,7 +377,7 @@ public final class StreamIndex implements Closeable {
           input.pin();
         }
         mergeInFlight = new StreamIndexJob.Merge(this, inputs, temporaryFor(inputs.get(0).path()), logStartOffset,
-            options.bloomBitsPerKey());
+            options.bloomBitsPerKey(), backgroundPacer());
         return Optional.of(mergeInFlight);
       }
     }
@@ -477,7 +482,7 @@ public final class StreamIndex implements Closeable {
     }
     int written = 0;
     while (flushInFlight == null && !frozen.isEmpty() && frozen.get(0).toOffset() <= durableLogOffset) {
-      StreamIndexJob.Flush job = newFlushJob(frozen.get(0));
+      StreamIndexJob.Flush job = newFlushJob(frozen.get(0), WorkPacer.unpaced());
       flushInFlight = job;
       job.run();
       if (!install(job)) {
@@ -488,10 +493,24 @@ public final class StreamIndex implements Closeable {
     return written;
   }
 
-  private StreamIndexJob.Flush newFlushJob(Memtable memtable) {
+  private StreamIndexJob.Flush newFlushJob(Memtable memtable, WorkPacer pacer) {
     Path target = directory.resolve(chunkFileName(memtable.fromOffset()));
     return new StreamIndexJob.Flush(this, memtable, target, temporaryFor(target), logStartOffset,
-        options.bloomBitsPerKey());
+        options.bloomBitsPerKey(), pacer);
+  }
+
+  private WorkPacer backgroundPacer() {
+    return WorkPacer.atShare(options.jobCpuShare());
+  }
+
+  /** Lets the running flush and merge jobs, if any, finish flat out instead of at their CPU share. */
+  private void hurryJobs() {
+    if (flushInFlight != null) {
+      flushInFlight.hurry();
+    }
+    if (mergeInFlight != null) {
+      mergeInFlight.hurry();
+    }
   }
 
   /**
@@ -508,6 +527,7 @@ public final class StreamIndex implements Closeable {
     if (offset >= indexedUpToOffset) {
       return indexedUpToOffset;
     }
+    hurryJobs();
     long cut = offset;
     boolean droppedChunk = false;
     boolean deletedFiles = false;
@@ -742,6 +762,7 @@ public final class StreamIndex implements Closeable {
       return;
     }
     closed = true;
+    hurryJobs();
     synchronized (fileLock) {
       if (flushInFlight != null) {
         flushInFlight.cancelled = true;

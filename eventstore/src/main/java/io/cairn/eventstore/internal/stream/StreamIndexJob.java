@@ -29,6 +29,8 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
   final long dropBelowOffset;
   final long fromOffset;
   final long toOffset;
+  /** Keeps the job to its share of a CPU until it is hurried. */
+  final WorkPacer pacer;
 
   volatile boolean cancelled;
   /** Set under the index's file lock once the output carries its final name. */
@@ -38,8 +40,10 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
   private volatile boolean ran;
   private volatile boolean finished;
 
-  StreamIndexJob(StreamIndex index, Path target, Path temporary, long fromOffset, long toOffset, long dropBelowOffset) {
+  StreamIndexJob(StreamIndex index, Path target, Path temporary, long fromOffset, long toOffset, long dropBelowOffset,
+                 WorkPacer pacer) {
     this.index = index;
+    this.pacer = pacer;
     this.target = target;
     this.temporary = temporary;
     this.fromOffset = fromOffset;
@@ -102,6 +106,11 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
     return Optional.ofNullable(failure);
   }
 
+  /** Lets the job run flat out from now on, not at its share of a CPU (something waits for it); any thread. */
+  public void hurry() {
+    pacer.hurry();
+  }
+
   /** Whether {@link #run()} has been called. */
   public boolean hasRun() {
     return ran;
@@ -143,8 +152,9 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
     final Memtable frozen;
     private final int bloomBitsPerKey;
 
-    Flush(StreamIndex index, Memtable frozen, Path target, Path temporary, long dropBelowOffset, int bloomBitsPerKey) {
-      super(index, target, temporary, frozen.fromOffset(), frozen.toOffset(), dropBelowOffset);
+    Flush(StreamIndex index, Memtable frozen, Path target, Path temporary, long dropBelowOffset, int bloomBitsPerKey,
+          WorkPacer pacer) {
+      super(index, target, temporary, frozen.fromOffset(), frozen.toOffset(), dropBelowOffset, pacer);
       this.frozen = frozen;
       this.bloomBitsPerKey = bloomBitsPerKey;
     }
@@ -161,9 +171,9 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
 
     @Override
     void write() {
-      int[] order = frozen.sortedOrder();
+      int[] order = frozen.sortedOrder(pacer);
       StreamChunkWriter.write(temporary, index.storageIo(), fromOffset, toOffset, SortedEntries.of(frozen, order),
-          frozen.distinctHashes(), bloomBitsPerKey, dropBelowOffset);
+          frozen.distinctHashes(), bloomBitsPerKey, dropBelowOffset, pacer);
     }
 
     @Override
@@ -178,9 +188,10 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
     final List<StreamChunkFile> inputs;
     private final int bloomBitsPerKey;
 
-    Merge(StreamIndex index, List<StreamChunkFile> inputs, Path temporary, long dropBelowOffset, int bloomBitsPerKey) {
+    Merge(StreamIndex index, List<StreamChunkFile> inputs, Path temporary, long dropBelowOffset, int bloomBitsPerKey,
+          WorkPacer pacer) {
       super(index, inputs.get(0).path(), temporary, inputs.get(0).fromOffset(),
-          inputs.get(inputs.size() - 1).toOffset(), dropBelowOffset);
+          inputs.get(inputs.size() - 1).toOffset(), dropBelowOffset, pacer);
       this.inputs = List.copyOf(inputs);
       this.bloomBitsPerKey = bloomBitsPerKey;
     }
@@ -202,7 +213,7 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
         distinct += input.distinctHashes();
       }
       StreamChunkWriter.write(temporary, index.storageIo(), fromOffset, toOffset, new MergedEntries(inputs),
-          distinct, bloomBitsPerKey, dropBelowOffset);
+          distinct, bloomBitsPerKey, dropBelowOffset, pacer);
     }
 
     @Override

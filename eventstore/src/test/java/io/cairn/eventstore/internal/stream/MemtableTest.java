@@ -48,7 +48,7 @@ class MemtableTest {
     Memtable memtable = filled(1_000);
 
     // when
-    int[] order = memtable.sortedOrder();
+    int[] order = memtable.sortedOrder(WorkPacer.unpaced());
 
     // then
     assertThat(order).hasSize(ENTRIES);

@@ -383,6 +383,100 @@ class StreamIndexTest {
   }
 
   @Nested
+  class Pacing {
+
+    private StreamIndexJob frozenAndOffered(ModelLog log, String aggregate) {
+      log.append(index, aggregate, 2);
+      index.freeze();
+      return index.nextJob(log.logEndOffset()).orElseThrow();
+    }
+
+    @Test
+    void aFlushWithNothingBehindItRunsAtTheConfiguredShareUntilAnotherMemtableFreezes() {
+      // given
+      ModelLog log = ModelLog.withRealHashes();
+      open(log, options().setJobCpuShare(0.25));
+      StreamIndexJob flush = frozenAndOffered(log, "a");
+      assertThat(flush.pacer.share()).isEqualTo(0.25);
+      assertThat(flush.pacer.isHurried()).isFalse();
+
+      // when: the next memtable freezes while the flush is still out
+      log.append(index, "b", 1);
+      index.freeze();
+
+      // then
+      assertThat(flush.pacer.isHurried()).isTrue();
+      flush.run();
+      assertThat(index.install(flush)).isTrue();
+      IndexChecks.assertAgreesWithModel(index, log, out);
+    }
+
+    @Test
+    void aFlushOfferedWithAnotherMemtableWaitingRunsFlatOut() {
+      ModelLog log = ModelLog.withRealHashes();
+      open(log);
+      log.append(index, "a", 1);
+      index.freeze();
+      log.append(index, "b", 1);
+      index.freeze();
+
+      StreamIndexJob flush = index.nextJob(log.logEndOffset()).orElseThrow();
+
+      assertThat(flush.pacer.isHurried()).isTrue();
+    }
+
+    @Test
+    void aMergeRunsAtTheConfiguredShare() {
+      ModelLog log = ModelLog.withRealHashes();
+      open(log, options().setJobCpuShare(0.5));
+      for (String aggregate : List.of("a", "b")) {
+        StreamIndexJob flush = frozenAndOffered(log, aggregate);
+        flush.run();
+        assertThat(index.install(flush)).isTrue();
+      }
+
+      StreamIndexJob merge = index.nextJob(log.logEndOffset()).orElseThrow();
+
+      assertThat(merge.isMerge()).isTrue();
+      assertThat(merge.pacer.share()).isEqualTo(0.5);
+      assertThat(merge.pacer.isHurried()).isFalse();
+    }
+
+    @Test
+    void aTruncationHurriesTheJobStillOut() {
+      ModelLog log = ModelLog.withRealHashes();
+      open(log);
+      StreamIndexJob flush = frozenAndOffered(log, "a");
+
+      index.truncateFrom(1);
+
+      assertThat(flush.pacer.isHurried()).isTrue();
+    }
+
+    @Test
+    void aCloseHurriesTheJobStillOut() {
+      ModelLog log = ModelLog.withRealHashes();
+      open(log);
+      StreamIndexJob flush = frozenAndOffered(log, "a");
+
+      index.close();
+
+      assertThat(flush.pacer.isHurried()).isTrue();
+    }
+
+    @Test
+    void theShareMustBeAboveZeroAndAtMostOne() {
+      for (double share : new double[] {0, -1, 1.5, Double.NaN}) {
+        assertThatThrownBy(() -> new StreamIndexOptions().setJobCpuShare(share))
+            .isInstanceOf(InvalidInputException.class)
+            .hasMessageContaining(StreamIndexOptions.JOB_CPU_SHARE)
+            .hasMessageContaining("greater than 0 and at most 1");
+      }
+      assertThat(new StreamIndexOptions().jobCpuShare()).isEqualTo(StreamIndexOptions.DEFAULT_JOB_CPU_SHARE);
+    }
+  }
+
+  @Nested
   class Merging {
 
     @Test

@@ -1,0 +1,101 @@
+package io.cairn.eventstore.internal.stream;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Caps the share of one CPU that a background job takes (ADR 0013). The job calls {@link #pace()} between
+ * small units of work; once a slice of {@value #SLICE_MILLIS} ms has passed since the slice began, {@code pace}
+ * sleeps so that work / (work + sleep) stays at the pacer's share. Time is wall-clock time, so a job that
+ * was itself kept off the CPU sleeps a little more than needed: it never takes more than its share.
+ *
+ * <p>A job that must finish soon (the owner froze another memtable behind it, or the partition is closing)
+ * is {@link #hurry() hurried}: from then on {@code pace} returns at once.
+ *
+ * <p>Thread-safety: {@code pace} on the job's thread only; {@code hurry} from any thread.
+ */
+final class WorkPacer {
+
+  /** Length of one slice of work between two sleeps. */
+  static final long SLICE_MILLIS = 5;
+  private static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(SLICE_MILLIS);
+  /** Units of work between two looks at the clock. */
+  private static final int UNITS_PER_CLOCK_READ = 256;
+
+  private final double share;
+  /** Nanoseconds of sleep per nanosecond of work. */
+  private final double sleepPerWork;
+  private final LongSupplier nanoClock;
+  private final LongConsumer sleeper;
+  private volatile boolean hurried;
+  private boolean started;
+  private long sliceStart;
+  private int units;
+
+  private WorkPacer(double share, LongSupplier nanoClock, LongConsumer sleeper) {
+    if (!(share > 0 && share <= 1)) {
+      throw new IllegalArgumentException("a CPU share must be in (0, 1], not " + share);
+    }
+    this.share = share;
+    this.sleepPerWork = (1 - share) / share;
+    this.nanoClock = nanoClock;
+    this.sleeper = sleeper;
+    this.hurried = share >= 1;
+  }
+
+  /** A pacer that never sleeps. */
+  static WorkPacer unpaced() {
+    return atShare(1);
+  }
+
+  /** A pacer that keeps its job at {@code share} of one CPU, in (0, 1]; 1 never sleeps. */
+  static WorkPacer atShare(double share) {
+    return new WorkPacer(share, System::nanoTime, LockSupport::parkNanos);
+  }
+
+  /** {@link #atShare} with the given clock (nanoseconds) and sleep (nanoseconds), for tests. */
+  static WorkPacer atShare(double share, LongSupplier nanoClock, LongConsumer sleeper) {
+    return new WorkPacer(share, nanoClock, sleeper);
+  }
+
+  /** The share of one CPU this pacer allows while not hurried. */
+  double share() {
+    return share;
+  }
+
+  /** Whether {@link #pace()} no longer sleeps. */
+  boolean isHurried() {
+    return hurried;
+  }
+
+  /** Stops every later {@link #pace()} from sleeping, for good. */
+  void hurry() {
+    hurried = true;
+  }
+
+  /**
+   * Called by the job between units of work (a few microseconds each); sleeps when the current slice is
+   * used up. Cheap: reads the clock once every {@value #UNITS_PER_CLOCK_READ} calls.
+   */
+  void pace() {
+    if (hurried || ++units < UNITS_PER_CLOCK_READ) {
+      return;
+    }
+    units = 0;
+    long now = nanoClock.getAsLong();
+    if (!started) {
+      started = true;
+      sliceStart = now;
+      return;
+    }
+    long worked = now - sliceStart;
+    if (worked < SLICE_NANOS) {
+      return;
+    }
+    // sleep in proportion to the slice actually used, so a long unit of work is paid for in full
+    sleeper.accept(Math.round(worked * sleepPerWork));
+    sliceStart = nanoClock.getAsLong();
+  }
+}

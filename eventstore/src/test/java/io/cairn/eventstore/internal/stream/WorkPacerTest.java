@@ -1,0 +1,81 @@
+package io.cairn.eventstore.internal.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class WorkPacerTest {
+
+  /** Each unit of work takes 10 µs on this clock; sleeping advances it by the time slept. */
+  private static final long UNIT_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+
+  private long now;
+  private final List<Long> sleeps = new ArrayList<>();
+
+  private WorkPacer pacer(double share) {
+    return WorkPacer.atShare(share, () -> now, nanos -> {
+      sleeps.add(nanos);
+      now += nanos;
+    });
+  }
+
+  private long work(WorkPacer pacer, int units) {
+    long worked = 0;
+    for (int i = 0; i < units; i++) {
+      now += UNIT_NANOS;
+      worked += UNIT_NANOS;
+      pacer.pace();
+    }
+    return worked;
+  }
+
+  @Test
+  void aJobAtAQuarterOfACpuSleepsThreeTimesAsLongAsItWorks() {
+    // given
+    WorkPacer pacer = pacer(0.25);
+
+    // when: 1 s of work in units of 10 µs
+    long worked = work(pacer, 100_000);
+
+    // then: sleeps of about 3 slices each, 3 s in all (the last slice, not yet used up, is not paid)
+    long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+    long slice = TimeUnit.MILLISECONDS.toNanos(WorkPacer.SLICE_MILLIS);
+    assertThat(slept).isBetween(3 * (worked - 2 * slice), 3 * worked);
+    assertThat(sleeps).allSatisfy(sleep -> assertThat(sleep).isBetween(3 * slice, 3 * 2 * slice));
+  }
+
+  @Test
+  void aHurriedJobNoLongerSleeps() {
+    WorkPacer pacer = pacer(0.25);
+    work(pacer, 10_000);
+    int sleptBefore = sleeps.size();
+
+    pacer.hurry();
+    work(pacer, 100_000);
+
+    assertThat(sleptBefore).isPositive();
+    assertThat(sleeps).hasSize(sleptBefore);
+    assertThat(pacer.isHurried()).isTrue();
+  }
+
+  @Test
+  void aFullShareNeverSleeps() {
+    WorkPacer pacer = pacer(1);
+    work(pacer, 100_000);
+    assertThat(sleeps).isEmpty();
+    assertThat(pacer.isHurried()).isTrue();
+    assertThat(WorkPacer.unpaced().isHurried()).isTrue();
+  }
+
+  @Test
+  void aShareOutsideZeroToOneIsRefused() {
+    for (double share : new double[] {0, -0.5, 1.01, Double.NaN}) {
+      assertThatThrownBy(() -> WorkPacer.atShare(share)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("(0, 1]");
+    }
+  }
+}
