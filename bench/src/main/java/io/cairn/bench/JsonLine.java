@@ -2,9 +2,11 @@ package io.cairn.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.UncheckedIOException;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * One JSON object that a benchmark prints as a single line: names keep the order in which they were
@@ -50,6 +52,19 @@ public final class JsonLine {
   /** Sets {@code name} to a boolean. */
   public JsonLine put(String name, boolean value) {
     node.put(name, value);
+    return this;
+  }
+
+  /** Sets {@code name} to an array of numbers, each as {@link #put(String, double)} writes one. */
+  public JsonLine put(String name, List<Double> values) {
+    ArrayNode array = node.putArray(name);
+    for (double value : values) {
+      if (Double.isFinite(value)) {
+        array.add(round(value));
+      } else {
+        array.addNull();
+      }
+    }
     return this;
   }
 

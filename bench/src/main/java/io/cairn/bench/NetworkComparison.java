@@ -3,6 +3,9 @@ package io.cairn.bench;
 import io.cairn.eventstore.InvalidInputException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +20,10 @@ import java.util.Map;
  *       peers before any measured phase. Without it the peer measured first also paid for the harness JVM's
  *       own warm-up (compiling the shared producer loop, growing its heap) while the later ones found it done.</li>
  *   <li>Peak producer throughput: per peer, a topic {@value #THROUGHPUT_TOPIC}, {@code warmupRecords}
- *       uncounted then {@code records} measured records, unthrottled ({@link ProducerRun}).</li>
+ *       uncounted then {@code records} measured records, unthrottled ({@link ProducerRun}); {@code throughputRounds}
+ *       rounds of that, every peer once per round, the order reversed from one round to the next. A peer's peak is
+ *       its median round ({@link #medianRound}): on a shared machine whose speed drifts over minutes, the sides'
+ *       medians over interleaved rounds compare better than one phase each.</li>
  *   <li>End-to-end latency at a fixed rate: per peer, a topic {@value #E2E_TOPIC} read from its beginning
  *       by the peer's consumer while its producer sends at {@code rate} records/s for
  *       {@code e2eWarmupS + e2eDurationS} seconds ({@link EndToEndRun}). The rate is {@code e2eRate} if
@@ -80,6 +86,7 @@ public final class NetworkComparison {
    *
    * @param records         measured records of the throughput phase
    * @param warmupRecords   uncounted records before them
+   * @param throughputRounds rounds of the throughput phase, at least 1
    * @param recordBytes     bytes per record value (at least {@link SendStamps#MIN_PAYLOAD_BYTES})
    * @param aggregates      distinct keys
    * @param partitions      partitions of every topic
@@ -91,7 +98,8 @@ public final class NetworkComparison {
    * @param rateBasis       which peak to derive from
    * @param seed            seed of payloads and keys
    */
-  public record Params(long records, long warmupRecords, int recordBytes, int aggregates, int partitions,
+  public record Params(long records, long warmupRecords, int throughputRounds, int recordBytes, int aggregates,
+                       int partitions,
                        ProducerSettings settings, long e2eDurationS, long e2eWarmupS, double e2eRate,
                        double e2eRateFraction, RateBasis rateBasis, long seed) {
 
@@ -101,6 +109,7 @@ public final class NetworkComparison {
           "must be at least " + SendStamps.MIN_PAYLOAD_BYTES + " (the end-to-end phase stamps the send time)");
       ensure(records >= 1, "net-records", records, "must be at least 1");
       ensure(warmupRecords >= 0, "net-warmup-records", warmupRecords, "must be 0 or more");
+      ensure(throughputRounds >= 1, "net-rounds", throughputRounds, "must be at least 1");
       ensure(aggregates >= 1, "net-aggregates", aggregates, "must be at least 1");
       ensure(partitions >= 1, "net-partitions", partitions, "must be at least 1");
       ensure(e2eDurationS >= 1, "e2e-duration-s", e2eDurationS, "must be at least 1");
@@ -132,13 +141,28 @@ public final class NetworkComparison {
     if (params.warmupRecords() > 0) {
       peers.forEach(peer -> prime(peer, keys));
     }
+    Map<String, List<RunFigures>> rounds = new LinkedHashMap<>();
     for (NetworkPeer peer : peers) {
       JsonLine side = new JsonLine();
       peer.describe(side);
       sides.put(peer.name(), side);
-      RunFigures peak = throughput(peer, keys);
+      rounds.put(peer.name(), new ArrayList<>());
+    }
+    for (int round = 0; round < params.throughputRounds(); round++) {
+      List<NetworkPeer> order = new ArrayList<>(peers);
+      if (round % 2 == 1) {
+        Collections.reverse(order);
+      }
+      for (NetworkPeer peer : order) {
+        rounds.get(peer.name()).add(throughput(peer, keys, round));
+      }
+    }
+    for (NetworkPeer peer : peers) {
+      List<RunFigures> peerRounds = rounds.get(peer.name());
+      RunFigures peak = medianRound(peerRounds);
       peaks.put(peer.name(), peak);
-      side.put("throughput", peak.putInto(new JsonLine()));
+      sides.get(peer.name()).put("throughput", peak.putInto(new JsonLine()))
+          .put("throughput_rounds_events_per_sec", peerRounds.stream().map(RunFigures::eventsPerSec).toList());
     }
     double lowestPeak = peaks.values().stream().mapToDouble(RunFigures::eventsPerSec).min().orElse(0);
     Map<String, EndToEndRun.Outcome> endToEnd = new LinkedHashMap<>();
@@ -169,10 +193,24 @@ public final class NetworkComparison {
     }
   }
 
-  private RunFigures throughput(NetworkPeer peer, AggregateKeys keys) {
+  /**
+   * The round whose throughput is the median of {@code rounds} (of an even number, the lower of the two middle
+   * ones), with its own latencies.
+   */
+  static RunFigures medianRound(List<RunFigures> rounds) {
+    if (rounds.isEmpty()) {
+      throw new IllegalArgumentException("no throughput round to take the median of");
+    }
+    List<RunFigures> sorted = new ArrayList<>(rounds);
+    sorted.sort(Comparator.comparingDouble(RunFigures::eventsPerSec));
+    return sorted.get((sorted.size() - 1) / 2);
+  }
+
+  private RunFigures throughput(NetworkPeer peer, AggregateKeys keys, int round) {
     peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
-    say(peer.name() + " throughput: " + params.warmupRecords() + " warm-up + " + params.records() + " records of "
-        + params.recordBytes() + " B over " + params.aggregates() + " keys, " + params.partitions() + " partition(s)");
+    say(peer.name() + " throughput, round " + (round + 1) + " of " + params.throughputRounds() + ": "
+        + params.warmupRecords() + " warm-up + " + params.records() + " records of " + params.recordBytes()
+        + " B over " + params.aggregates() + " keys, " + params.partitions() + " partition(s)");
     try (RecordSink sink = peer.openSink(THROUGHPUT_TOPIC, keys, params.settings())) {
       ProducerRun.Outcome outcome = ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(),
           params.records(), params.warmupRecords(), params.aggregates(), ThroughputThrottler.UNTHROTTLED, false,

@@ -38,6 +38,13 @@ class JsonLineTest {
   }
 
   @Test
+  void aListOfNumbersIsAnArrayRoundedLikeOneNumber() {
+    JsonLine line = new JsonLine().put("rounds", List.of(1.23456, 2.0, Double.NaN));
+
+    assertThat(line.toLine()).isEqualTo("{\"rounds\":[1.235,2.0,null]}");
+  }
+
+  @Test
   void nonFiniteNumbersBecomeNullAndStringsAreEscaped() throws Exception {
     // given
     JsonLine line = new JsonLine()

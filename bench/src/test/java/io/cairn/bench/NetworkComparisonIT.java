@@ -19,7 +19,7 @@ class NetworkComparisonIT {
   void cairnSideMeasuresThroughputAndEndToEndLatencyAgainstANodeProcess() throws Exception {
     // given
     StringWriter progress = new StringWriter();
-    NetworkComparison.Params params = new NetworkComparison.Params(5000, 1000, 100, 100, 2,
+    NetworkComparison.Params params = new NetworkComparison.Params(5000, 1000, 1, 100, 100, 2,
         new ProducerSettings(2, 16384, "none", "1"), 1, 0, 2000, 0.5, NetworkComparison.RateBasis.MIN, 3);
     JsonLine section;
     int exitCode;

@@ -13,6 +13,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -78,7 +81,7 @@ class NetworkComparisonTest {
   }
 
   private static NetworkComparison.Params params(double e2eRate, NetworkComparison.RateBasis basis) {
-    return new NetworkComparison.Params(2000, 500, 100, 50, 3, SETTINGS, 1, 0, e2eRate, 0.5, basis, 42);
+    return new NetworkComparison.Params(2000, 500, 1, 100, 50, 3, SETTINGS, 1, 0, e2eRate, 0.5, basis, 42);
   }
 
   @Test
@@ -126,7 +129,7 @@ class NetworkComparisonTest {
     // then: both sides got the unmeasured records on the throughput topic before Cairn's measured phase
     String said = progress.toString();
     assertThat(said.indexOf("kafka priming: 500 unmeasured records")).isPositive()
-        .isLessThan(said.indexOf("cairn throughput:"));
+        .isLessThan(said.indexOf("cairn throughput, round 1"));
     assertThat(said.indexOf("cairn priming: 500 unmeasured records")).isLessThan(said.indexOf("kafka priming"));
     for (LoopbackPeer peer : List.of(cairn, kafka)) {
       assertThat(peer.sinksOpened).containsExactly(NetworkComparison.THROUGHPUT_TOPIC,
@@ -139,7 +142,8 @@ class NetworkComparisonTest {
     LoopbackPeer cairn = new LoopbackPeer("cairn");
     StringWriter progress = new StringWriter();
     NetworkComparison.run(List.of(cairn),
-        new NetworkComparison.Params(2000, 0, 100, 50, 3, SETTINGS, 1, 0, 2000, 0.5, NetworkComparison.RateBasis.MIN, 42),
+        new NetworkComparison.Params(2000, 0, 1, 100, 50, 3, SETTINGS, 1, 0, 2000, 0.5,
+            NetworkComparison.RateBasis.MIN, 42),
         new PrintWriter(progress));
     assertThat(progress.toString()).doesNotContain("priming");
     assertThat(cairn.sinksOpened).containsExactly(NetworkComparison.THROUGHPUT_TOPIC, NetworkComparison.E2E_TOPIC);
@@ -166,11 +170,63 @@ class NetworkComparisonTest {
 
   @Test
   void parametersNameTheBadOption() {
-    assertThatThrownBy(() -> new NetworkComparison.Params(2000, 500, 20, 50, 1, SETTINGS, 1, 0, -1, 0.5,
+    assertThatThrownBy(() -> new NetworkComparison.Params(2000, 500, 1, 20, 50, 1, SETTINGS, 1, 0, -1, 0.5,
         NetworkComparison.RateBasis.MIN, 42)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("net-record-bytes");
-    assertThatThrownBy(() -> new NetworkComparison.Params(2000, 500, 100, 50, 1, SETTINGS, 1, 0, -1, 1.5,
+    assertThatThrownBy(() -> new NetworkComparison.Params(2000, 500, 1, 100, 50, 1, SETTINGS, 1, 0, -1, 1.5,
         NetworkComparison.RateBasis.MIN, 42)).hasMessageContaining("e2e-rate-fraction");
     assertThatThrownBy(() -> NetworkComparison.RateBasis.forName("max")).hasMessageContaining("min or each");
+    assertThatThrownBy(() -> new NetworkComparison.Params(2000, 500, 0, 100, 50, 1, SETTINGS, 1, 0, -1, 0.5,
+        NetworkComparison.RateBasis.MIN, 42)).hasMessageContaining("net-rounds");
+  }
+
+  @Test
+  void throughputRoundsAlternateTheOrderOfTheSidesAndEachSideReportsItsMedianRound() throws Exception {
+    // given
+    LoopbackPeer cairn = new LoopbackPeer("cairn");
+    LoopbackPeer kafka = new LoopbackPeer("kafka");
+    StringWriter progress = new StringWriter();
+    NetworkComparison.Params threeRounds = new NetworkComparison.Params(2000, 0, 3, 100, 50, 3, SETTINGS, 1, 0, 2000,
+        0.5, NetworkComparison.RateBasis.MIN, 42);
+
+    // when
+    JsonLine section = NetworkComparison.run(List.of(cairn, kafka), threeRounds, new PrintWriter(progress));
+
+    // then: cairn, kafka | kafka, cairn | cairn, kafka
+    Matcher round = Pattern.compile("network: (\\w+ throughput, round \\d of \\d):").matcher(progress.toString());
+    List<String> starts = new ArrayList<>();
+    while (round.find()) {
+      starts.add(round.group(1));
+    }
+    assertThat(starts).containsExactly("cairn throughput, round 1 of 3", "kafka throughput, round 1 of 3",
+        "kafka throughput, round 2 of 3", "cairn throughput, round 2 of 3", "cairn throughput, round 3 of 3",
+        "kafka throughput, round 3 of 3");
+    JsonNode json = new ObjectMapper().readTree(section.toLine());
+    for (String side : List.of("cairn", "kafka")) {
+      JsonNode rounds = json.get(side).get("throughput_rounds_events_per_sec");
+      assertThat(rounds).hasSize(3);
+      List<Double> sorted = new ArrayList<>();
+      rounds.forEach(r -> sorted.add(r.asDouble()));
+      sorted.sort(null);
+      assertThat(json.get(side).get("throughput").get("events_per_sec").asDouble()).isEqualTo(sorted.get(1));
+    }
+  }
+
+  @Test
+  void theMedianRoundIsTheMiddleOneOrTheLowerOfTheTwoMiddleOnes() {
+    RunFigures slow = figures(1000);
+    RunFigures middle = figures(2000);
+    RunFigures fast = figures(4000);
+    RunFigures fastest = figures(8000);
+
+    assertThat(NetworkComparison.medianRound(List.of(fast, slow, middle))).isSameAs(middle);
+    assertThat(NetworkComparison.medianRound(List.of(fastest, slow, fast, middle))).isSameAs(middle);
+    assertThat(NetworkComparison.medianRound(List.of(fast))).isSameAs(fast);
+    assertThatThrownBy(() -> NetworkComparison.medianRound(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Figures of a run of 8 000 records at {@code recordsPerSec}. */
+  private static RunFigures figures(long recordsPerSec) {
+    return new RunFigures(8000, 800_000, TimeUnit.SECONDS.toNanos(8000) / recordsPerSec, new Latencies(), 0);
   }
 }

@@ -20,6 +20,11 @@ final class NetworkOptions {
       description = "Uncounted records before them, same producer and topic. Default: ${DEFAULT-VALUE}.")
   long warmupRecords;
 
+  @Option(names = "--net-rounds", defaultValue = "3",
+      description = "Rounds of the throughput phase, every side once per round, the order reversed each round; a "
+          + "side's peak is its median round. Default: ${DEFAULT-VALUE}.")
+  int throughputRounds;
+
   @Option(names = "--net-record-bytes", defaultValue = "100", description = "Bytes per record value. Default: ${DEFAULT-VALUE}.")
   int recordBytes;
 
@@ -70,7 +75,8 @@ final class NetworkOptions {
   /** The parameters, or a usage error naming the bad option. */
   NetworkComparison.Params params(CommandSpec spec, long seed) {
     try {
-      return new NetworkComparison.Params(records, warmupRecords, recordBytes, aggregates, partitions,
+      return new NetworkComparison.Params(records, warmupRecords, throughputRounds, recordBytes, aggregates,
+          partitions,
           new ProducerSettings(lingerMs, batchBytes, compression, acks), e2eDurationS, e2eWarmupS, e2eRate,
           e2eRateFraction, NetworkComparison.RateBasis.forName(e2eRateBasis), seed);
     } catch (InvalidInputException e) {
@@ -82,6 +88,7 @@ final class NetworkOptions {
   void putInto(JsonLine line) {
     line.put("net_records", records)
         .put("net_warmup_records", warmupRecords)
+        .put("net_rounds", throughputRounds)
         .put("net_record_bytes", recordBytes)
         .put("net_aggregates", aggregates)
         .put("net_partitions", partitions)
