@@ -51,9 +51,10 @@ final class NetworkOptions {
   @Option(names = "--e2e-duration-s", defaultValue = "10", description = "Measured seconds of each end-to-end run. Default: ${DEFAULT-VALUE}.")
   long e2eDurationS;
 
-  @Option(names = "--e2e-warmup-s", defaultValue = "10",
-      description = "Uncounted seconds before them at the same rate (consumers and producers warm up; 2 s left the "
-          + "Cairn consumer still cold). Default: ${DEFAULT-VALUE}.")
+  @Option(names = "--e2e-warmup-s", defaultValue = "30",
+      description = "Uncounted seconds before them at the same rate (consumers, producers and servers warm up: 2 s "
+          + "left the Cairn consumer cold, 10 s the node's first stream-index merge and its compiling in the measured "
+          + "window). Default: ${DEFAULT-VALUE}.")
   long e2eWarmupS;
 
   @Option(names = "--e2e-rate", defaultValue = "-1",
