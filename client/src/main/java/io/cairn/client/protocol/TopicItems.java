@@ -1,6 +1,8 @@
 package io.cairn.client.protocol;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -17,5 +19,12 @@ public record TopicItems<P>(String name, List<P> partitions) {
   public TopicItems {
     Objects.requireNonNull(name, "name");
     partitions = List.copyOf(partitions);
+  }
+
+  /** One item per entry of {@code partitionsByTopic}, in its iteration order. */
+  public static <P> List<TopicItems<P>> of(Map<String, List<P>> partitionsByTopic) {
+    List<TopicItems<P>> topics = new ArrayList<>(partitionsByTopic.size());
+    partitionsByTopic.forEach((topic, partitions) -> topics.add(new TopicItems<>(topic, partitions)));
+    return topics;
   }
 }

@@ -315,9 +315,7 @@ public final class DefaultConsumer implements CairnConsumer {
     Map<String, List<Fetch.PartitionData>> byTopic = new LinkedHashMap<>();
     from.forEach((partition, offset) -> byTopic.computeIfAbsent(partition.topic(), t -> new ArrayList<>())
         .add(new Fetch.PartitionData(partition.partition(), offset, options.maxPartitionFetchBytes())));
-    List<TopicItems<Fetch.PartitionData>> topics = new ArrayList<>();
-    byTopic.forEach((topic, partitions) -> topics.add(new TopicItems<>(topic, partitions)));
-    Fetch.Request request = new Fetch.Request(waitMs, options.fetchMaxBytes(), topics);
+    Fetch.Request request = new Fetch.Request(waitMs, options.fetchMaxBytes(), TopicItems.of(byTopic));
     Future<Void> fetch = core.calls().<Fetch.Response>call(channel, request, RetryRule.ALWAYS, waitMs)
         .map(response -> {
           keepFetched(from, response);

@@ -30,9 +30,8 @@ public final class OffsetLookup {
     Map<String, List<ListOffsets.PartitionData>> byTopic = new LinkedHashMap<>();
     timestamps.forEach((partition, timestamp) -> byTopic.computeIfAbsent(partition.topic(), t -> new ArrayList<>())
         .add(new ListOffsets.PartitionData(partition.partition(), timestamp)));
-    List<TopicItems<ListOffsets.PartitionData>> topics = new ArrayList<>();
-    byTopic.forEach((topic, partitions) -> topics.add(new TopicItems<>(topic, partitions)));
-    return calls.<ListOffsets.Response>call(channel, new ListOffsets.Request(topics), RetryRule.ALWAYS, 0)
+    ListOffsets.Request request = new ListOffsets.Request(TopicItems.of(byTopic));
+    return calls.<ListOffsets.Response>call(channel, request, RetryRule.ALWAYS, 0)
         .compose(response -> {
           Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
           for (TopicItems<ListOffsets.PartitionResponse> topic : response.topics()) {

@@ -259,10 +259,8 @@ final class Sender {
       batch.markSent(batch.attempts() == 0 ? partition.takeSendOrder() : -1);
       partition.inFlight().addLast(batch);
     }
-    List<TopicItems<Produce.PartitionData>> topics = new ArrayList<>(byTopic.size());
-    byTopic.forEach((topic, data) -> topics.add(new TopicItems<>(topic, data)));
-    Exchange exchange = Exchange.of(new Produce.Request(acks, requestTimeoutMs, topics), core.options().clientId(),
-        requestTimeoutMs);
+    Exchange exchange = Exchange.of(new Produce.Request(acks, requestTimeoutMs, TopicItems.of(byTopic)),
+        core.options().clientId(), requestTimeoutMs);
     NodeChannel channel = core.main().acquire();
     inFlightRequests++;
     channel.send(exchange);
