@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The network comparison of {@code bench peers}: the same producer workload and the same end-to-end
@@ -184,15 +185,6 @@ public final class NetworkComparison {
         .put("target_ratio_e2e_p99_at_most", E2E_P99_TARGET_RATIO);
   }
 
-  private void prime(NetworkPeer peer, AggregateKeys keys) {
-    peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
-    say(peer.name() + " priming: " + params.warmupRecords() + " unmeasured records");
-    try (RecordSink sink = peer.openSink(THROUGHPUT_TOPIC, keys, params.settings())) {
-      ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(), params.warmupRecords(), 0,
-          params.aggregates(), ThroughputThrottler.UNTHROTTLED, false, params.seed()), COMPLETION_TIMEOUT);
-    }
-  }
-
   /**
    * The round whose throughput is the median of {@code rounds} (of an even number, the lower of the two middle
    * ones), with its own latencies.
@@ -206,18 +198,31 @@ public final class NetworkComparison {
     return sorted.get((sorted.size() - 1) / 2);
   }
 
+  private void prime(NetworkPeer peer, AggregateKeys keys) {
+    say(peer.name() + " priming: " + params.warmupRecords() + " unmeasured records");
+    produceUnthrottled(peer, keys, params.warmupRecords(), 0, outcome -> null);
+  }
+
   private RunFigures throughput(NetworkPeer peer, AggregateKeys keys, int round) {
-    peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
     say(peer.name() + " throughput, round " + (round + 1) + " of " + params.throughputRounds() + ": "
         + params.warmupRecords() + " warm-up + " + params.records() + " records of " + params.recordBytes()
         + " B over " + params.aggregates() + " keys, " + params.partitions() + " partition(s)");
+    RunFigures figures = produceUnthrottled(peer, keys, params.records(), params.warmupRecords(),
+        outcome -> outcome.figures(RunFigures.heapUsedMbAfterGc()));
+    say(peer.name() + " throughput: " + Math.round(figures.eventsPerSec()) + " records/s");
+    return figures;
+  }
+
+  /**
+   * Sends {@code warmupRecords} then {@code records} unthrottled to {@value #THROUGHPUT_TOPIC} of {@code peer}
+   * and returns what {@code then} makes of the outcome, while the producer is still open.
+   */
+  private <T> T produceUnthrottled(NetworkPeer peer, AggregateKeys keys, long records, long warmupRecords,
+                                   Function<ProducerRun.Outcome, T> then) {
+    peer.ensureTopic(THROUGHPUT_TOPIC, params.partitions(), params.settings().compressionType());
     try (RecordSink sink = peer.openSink(THROUGHPUT_TOPIC, keys, params.settings())) {
-      ProducerRun.Outcome outcome = ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(),
-          params.records(), params.warmupRecords(), params.aggregates(), ThroughputThrottler.UNTHROTTLED, false,
-          params.seed()), COMPLETION_TIMEOUT);
-      RunFigures figures = outcome.figures(RunFigures.heapUsedMbAfterGc());
-      say(peer.name() + " throughput: " + Math.round(figures.eventsPerSec()) + " records/s");
-      return figures;
+      return then.apply(ProducerRun.run(sink, new ProducerRun.Params(params.recordBytes(), records, warmupRecords,
+          params.aggregates(), ThroughputThrottler.UNTHROTTLED, false, params.seed()), COMPLETION_TIMEOUT));
     }
   }
 
