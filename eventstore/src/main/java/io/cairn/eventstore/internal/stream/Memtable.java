@@ -13,7 +13,11 @@ import java.util.Arrays;
  * {@code previousEntry << 1 | irregularBit} with previousEntry = -1 for none; the irregular bit of
  * an entry says that its chain (it and every older entry of its hash) is not one dense version
  * sequence, i.e. two aggregates share the hash (or versions were fed out of order), so lookups may
- * not stop early. {@code table} holds entry index + 1 (0 = empty slot), linear probing.
+ * not stop early. The map is an open-addressing table with linear probing, one long per slot: the
+ * hash's top 32 bits, the irregular bit of the chain, and the newest entry's index + 1 (0 = empty
+ * slot). A probe reads an entry only where those 32 bits match, so that an add reads just the table
+ * and its hash's newest entry (the 32 MB of a full memtable's entries are far larger than the CPU
+ * caches).
  *
  * <p>Entries and links live in pages of {@value #PAGE_ENTRIES} entries: the first page grows by
  * doubling from a small size (many partitions, most of them quiet, each have a memtable), then whole
@@ -34,7 +38,11 @@ final class Memtable {
   static final int NO_ENTRY = -1;
   private static final int IRREGULAR_BIT = 1;
   private static final int LINK_SHIFT = 1;
-  private static final int EMPTY_SLOT = 0;
+  private static final long EMPTY_SLOT = 0;
+  /** Table slot: index + 1 of the newest entry of the hash in the low 31 bits. */
+  private static final long SLOT_INDEX_MASK = 0x7FFFFFFFL;
+  private static final long SLOT_IRREGULAR_BIT = 1L << 31;
+  private static final long SLOT_FINGERPRINT_MASK = 0xFFFFFFFF_00000000L;
   private static final int INITIAL_CAPACITY = 1024;
   private static final int MIN_TABLE_SLOTS = 16;
   /** The map is rehashed when more than 7/10 of its slots are used. */
@@ -42,8 +50,6 @@ final class Memtable {
   private static final int LOAD_DENOMINATOR = 10;
   private static final long TABLE_MIX = 0x9E3779B97F4A7C15L;
   private static final long POSITION_MASK = 0xFFFFFFFFL;
-  /** Runs this short are sorted by insertion inside the merge sort. */
-  private static final int INSERTION_SORT_MAX = 24;
   /** Rough header and field bytes of this object and its arrays, for {@link #memoryBytes()}. */
   private static final int OBJECT_OVERHEAD_BYTES = 128;
 
@@ -62,7 +68,8 @@ final class Memtable {
   /** Entries the pages hold. */
   private int capacity;
   private int size;
-  private int[] table;
+  /** Per slot: hash fingerprint (top 32 bits) | irregular bit | newest entry + 1. */
+  private long[] table;
   private int tableShift;
   private int distinct;
 
@@ -120,15 +127,18 @@ final class Memtable {
     page[at + BASE_OFFSET_SLOT] = baseOffset;
     page[at + COUNT_POSITION_SLOT] = (long) eventCount << Integer.SIZE | (position & POSITION_MASK);
     int slot = slotOf(hash);
-    int head = table[slot] - 1;
-    if (head == NO_ENTRY) {
+    long stored = table[slot];
+    boolean irregular;
+    if (stored == EMPTY_SLOT) {
+      irregular = false;
       setLink(index, NO_ENTRY << LINK_SHIFT);
       distinct++;
     } else {
-      boolean irregular = isIrregular(head) || firstVersion != firstVersion(head) + eventCount(head);
+      int head = headOf(stored);
+      irregular = (stored & SLOT_IRREGULAR_BIT) != 0 || firstVersion != firstVersion(head) + eventCount(head);
       setLink(index, head << LINK_SHIFT | (irregular ? IRREGULAR_BIT : 0));
     }
-    table[slot] = index + 1;
+    table[slot] = (hash & SLOT_FINGERPRINT_MASK) | (irregular ? SLOT_IRREGULAR_BIT : 0) | (index + 1);
     size++;
     if ((long) distinct * LOAD_DENOMINATOR > (long) table.length * LOAD_NUMERATOR) {
       rehash(table.length * 2);
@@ -137,7 +147,7 @@ final class Memtable {
 
   /** The newest entry of {@code hash}, or {@link #NO_ENTRY}. */
   int head(long hash) {
-    return table[slotOf(hash)] - 1;
+    return headOf(table[slotOf(hash)]);
   }
 
   /** The entry of the same hash before {@code entry}, or {@link #NO_ENTRY}. */
@@ -163,11 +173,11 @@ final class Memtable {
   }
 
   int eventCount(int entry) {
-    return (int) (entryLong(entry, COUNT_POSITION_SLOT) >>> Integer.SIZE);
+    return eventCountOf(entryLong(entry, COUNT_POSITION_SLOT));
   }
 
   int position(int entry) {
-    return (int) entryLong(entry, COUNT_POSITION_SLOT);
+    return positionOf(entryLong(entry, COUNT_POSITION_SLOT));
   }
 
   /**
@@ -252,90 +262,25 @@ final class Memtable {
     return kept;
   }
 
-  /**
-   * Entry indexes sorted by (hash, firstVersion, baseOffset), the order of chunk files. Sorts only the
-   * distinct hashes (a primitive sort), then lays out each hash's chain oldest first: a regular chain is
-   * already in version order; an irregular one (a hash collision) is sorted on its own. Allocates, so it
-   * runs on the worker, not the owner; {@code pacer} is called once per entry laid out.
-   */
-  int[] sortedOrder(WorkPacer pacer) {
-    long[] hashes = new long[distinct];
-    int found = 0;
-    for (int slot : table) {
-      if (slot != EMPTY_SLOT) {
-        hashes[found++] = hash(slot - 1);
-      }
-    }
-    Arrays.sort(hashes, 0, found);
-    int[] order = new int[size];
-    int[] scratch = null;
-    int out = 0;
-    for (int h = 0; h < found; h++) {
-      int head = head(hashes[h]);
-      int chainLength = 0;
-      for (int entry = head; entry != NO_ENTRY; entry = previous(entry)) {
-        chainLength++;
-      }
-      int at = out + chainLength;
-      for (int entry = head; entry != NO_ENTRY; entry = previous(entry)) {
-        order[--at] = entry;
-        pacer.pace();
-      }
-      if (isIrregular(head)) {
-        if (scratch == null) {
-          scratch = new int[size];
-        }
-        mergeSort(order, scratch, out, out + chainLength);
-      }
-      out += chainLength;
-    }
-    return order;
+  /** Copies the {@value #ENTRY_LONGS} longs of {@code entry} to {@code target[at, at + ENTRY_LONGS)}. */
+  void copyEntry(int entry, long[] target, int at) {
+    System.arraycopy(entryPages[entry >>> PAGE_SHIFT], (entry & PAGE_MASK) * ENTRY_LONGS, target, at, ENTRY_LONGS);
+  }
+
+  /** The event count held in an entry's {@link #COUNT_POSITION_SLOT} long. */
+  static int eventCountOf(long countPosition) {
+    return (int) (countPosition >>> Integer.SIZE);
+  }
+
+  /** The batch position held in an entry's {@link #COUNT_POSITION_SLOT} long. */
+  static int positionOf(long countPosition) {
+    return (int) countPosition;
   }
 
   /** Heap bytes of the arrays plus a fixed overhead. */
   long memoryBytes() {
     return (long) capacity * (ENTRY_LONGS * Long.BYTES + Integer.BYTES)
-        + (long) table.length * Integer.BYTES + OBJECT_OVERHEAD_BYTES;
-  }
-
-  private void mergeSort(int[] order, int[] scratch, int from, int to) {
-    if (to - from <= INSERTION_SORT_MAX) {
-      for (int i = from + 1; i < to; i++) {
-        int value = order[i];
-        int j = i - 1;
-        while (j >= from && compare(order[j], value) > 0) {
-          order[j + 1] = order[j];
-          j--;
-        }
-        order[j + 1] = value;
-      }
-      return;
-    }
-    int middle = (from + to) >>> 1;
-    mergeSort(order, scratch, from, middle);
-    mergeSort(order, scratch, middle, to);
-    if (compare(order[middle - 1], order[middle]) <= 0) {
-      return;
-    }
-    System.arraycopy(order, from, scratch, from, to - from);
-    int left = from;
-    int right = middle;
-    for (int out = from; out < to; out++) {
-      if (right >= to || (left < middle && compare(scratch[left], scratch[right]) <= 0)) {
-        order[out] = scratch[left++];
-      } else {
-        order[out] = scratch[right++];
-      }
-    }
-  }
-
-  private int compare(int a, int b) {
-    int byHash = Long.compare(hash(a), hash(b));
-    if (byHash != 0) {
-      return byHash;
-    }
-    int byVersion = Long.compare(firstVersion(a), firstVersion(b));
-    return byVersion != 0 ? byVersion : Long.compare(baseOffset(a), baseOffset(b));
+        + (long) table.length * Long.BYTES + OBJECT_OVERHEAD_BYTES;
   }
 
   private void ensureMutable() {
@@ -347,9 +292,11 @@ final class Memtable {
   private int slotOf(long hash) {
     int mask = table.length - 1;
     int slot = (int) ((hash * TABLE_MIX) >>> tableShift);
+    long fingerprint = hash & SLOT_FINGERPRINT_MASK;
     while (true) {
-      int stored = table[slot];
-      if (stored == EMPTY_SLOT || hash(stored - 1) == hash) {
+      long stored = table[slot];
+      if (stored == EMPTY_SLOT
+          || (stored & SLOT_FINGERPRINT_MASK) == fingerprint && hash(headOf(stored)) == hash) {
         return slot;
       }
       slot = (slot + 1) & mask;
@@ -391,13 +338,18 @@ final class Memtable {
   }
 
   private void rehash(int slots) {
-    int[] old = table;
+    long[] old = table;
     allocateTable(slots);
-    for (int stored : old) {
+    for (long stored : old) {
       if (stored != EMPTY_SLOT) {
-        table[slotOf(hash(stored - 1))] = stored;
+        table[slotOf(hash(headOf(stored)))] = stored;
       }
     }
+  }
+
+  /** The entry a table slot names, or {@link #NO_ENTRY} for an empty slot. */
+  private static int headOf(long stored) {
+    return (int) (stored & SLOT_INDEX_MASK) - 1;
   }
 
   private void rebuildMap() {
@@ -411,7 +363,7 @@ final class Memtable {
   }
 
   private void allocateTable(int slots) {
-    table = new int[slots];
+    table = new long[slots];
     tableShift = Long.SIZE - Integer.numberOfTrailingZeros(slots);
   }
 

@@ -171,8 +171,7 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
 
     @Override
     void write() {
-      int[] order = frozen.sortedOrder(pacer);
-      StreamChunkWriter.write(temporary, index.storageIo(), fromOffset, toOffset, SortedEntries.of(frozen, order),
+      StreamChunkWriter.write(temporary, index.storageIo(), fromOffset, toOffset, SortedEntryArray.of(frozen, pacer),
           frozen.distinctHashes(), bloomBitsPerKey, dropBelowOffset, pacer);
     }
 

@@ -76,11 +76,20 @@ final class WorkPacer {
   }
 
   /**
-   * Called by the job between units of work (a few microseconds each); sleeps when the current slice is
+   * Called by the job between units of work (well under a microsecond to a few microseconds each); sleeps when the current slice is
    * used up. Cheap: reads the clock once every {@value #UNITS_PER_CLOCK_READ} calls.
    */
   void pace() {
-    if (hurried || ++units < UNITS_PER_CLOCK_READ) {
+    pace(1);
+  }
+
+  /** {@link #pace()} after {@code done} units of work at once. */
+  void pace(int done) {
+    if (hurried) {
+      return;
+    }
+    units += done;
+    if (units < UNITS_PER_CLOCK_READ) {
       return;
     }
     units = 0;

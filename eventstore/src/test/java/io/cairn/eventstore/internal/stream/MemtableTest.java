@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** A memtable past its first page: chains that cross pages, sorting, truncation and copies stay exact. */
+/** A memtable past its first page: chains that cross pages, truncation and copies stay exact. */
 class MemtableTest {
 
   private static final int AGGREGATES = 7;
@@ -43,23 +43,45 @@ class MemtableTest {
   }
 
   @Test
-  void sortedOrderListsEveryEntryByHashThenVersion() {
-    // given a memtable that outgrew its maximum (frozen ones were waiting)
-    Memtable memtable = filled(1_000);
+  void hashesThatShareTheirTop32BitsKeepSeparateChains() {
+    // given hashes equal in the top 32 bits (the table's fingerprint), different below, through rehashes
+    Memtable memtable = new Memtable(0, 10_000);
+    long top = 0xCAFE_BABEL << 32;
+    for (int i = 0; i < 5_000; i++) {
+      memtable.add(top | i % 100, i / 100 + 1, 1, i, i);
+    }
 
-    // when
-    int[] order = memtable.sortedOrder(WorkPacer.unpaced());
+    // then each hash finds its own 50 entries, a dense chain
+    assertThat(memtable.distinctHashes()).isEqualTo(100);
+    for (int h = 0; h < 100; h++) {
+      StreamEntryBuffer found = new StreamEntryBuffer();
+      memtable.find(top | h, 1, Long.MAX_VALUE, found);
+      assertThat(found.size()).isEqualTo(50);
+      assertThat(found.baseOffset(49)).isEqualTo(4_900 + h);
+      assertThat(memtable.isIrregular(memtable.head(top | h))).isFalse();
+    }
+    assertThat(memtable.head(top | 100)).isEqualTo(Memtable.NO_ENTRY);
+  }
+
+  @Test
+  void aChainBecomesIrregularWhenAnotherAggregateSharesTheHashAndStaysSo() {
+    // given
+    Memtable memtable = new Memtable(0, 100);
+    long hash = StreamHash.hash64("shared");
+    memtable.add(hash, 1, 2, 0, 0);
+    memtable.add(hash, 3, 1, 2, 1);
+    boolean regularBefore = !memtable.isIrregular(memtable.head(hash));
+
+    // when another aggregate with the same hash writes version 1, then the first goes on densely
+    memtable.add(hash, 1, 1, 3, 2);
+    memtable.add(hash, 4, 1, 4, 3);
 
     // then
-    assertThat(order).hasSize(ENTRIES);
-    for (int i = 1; i < order.length; i++) {
-      long previous = memtable.hash(order[i - 1]);
-      long current = memtable.hash(order[i]);
-      assertThat(previous).isLessThanOrEqualTo(current);
-      if (previous == current) {
-        assertThat(memtable.firstVersion(order[i])).isEqualTo(memtable.firstVersion(order[i - 1]) + 1);
-      }
-    }
+    assertThat(regularBefore).isTrue();
+    assertThat(memtable.isIrregular(memtable.head(hash))).isTrue();
+    StreamEntryBuffer found = new StreamEntryBuffer();
+    memtable.find(hash, 1, 2, found);
+    assertThat(found.size()).isEqualTo(2);
   }
 
   @Test

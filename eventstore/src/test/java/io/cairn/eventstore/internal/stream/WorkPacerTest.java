@@ -49,6 +49,25 @@ class WorkPacerTest {
   }
 
   @Test
+  void unitsCountedInBulkArePacedLikeSingleOnes() {
+    // given
+    WorkPacer pacer = pacer(0.25);
+    long worked = 0;
+
+    // when: 1 s of work in steps of 300 units of 10 µs
+    for (int step = 0; step < 100_000 / 300; step++) {
+      now += 300 * UNIT_NANOS;
+      worked += 300 * UNIT_NANOS;
+      pacer.pace(300);
+    }
+
+    // then: three times the work slept, one sleep per 3 ms step (each step uses up a slice)
+    long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+    long step = 300 * UNIT_NANOS;
+    assertThat(slept).isBetween(3 * (worked - 2 * step), 3 * worked);
+  }
+
+  @Test
   void aHurriedJobNoLongerSleeps() {
     WorkPacer pacer = pacer(0.25);
     work(pacer, 10_000);
