@@ -36,7 +36,10 @@ final class SortedEntryArray implements SortedEntries {
     this.size = size;
   }
 
-  /** The entries of {@code memtable} (frozen: it must not change meanwhile), sorted; {@code pacer} is called per entry and pass. */
+  /**
+   * The entries of {@code memtable} (frozen: it must not change meanwhile), sorted; {@code pacer} is told of
+   * every entry in each pass.
+   */
   static SortedEntryArray of(Memtable memtable, WorkPacer pacer) {
     int size = memtable.size();
     int bits = bucketBits(size);

@@ -30,8 +30,8 @@ public final class StreamIndexOptions {
   /** Frozen memtables waiting to be written before the active one stops freezing and keeps growing. */
   public static final int DEFAULT_MAX_FROZEN_MEMTABLES = 2;
   /**
-   * Share of one CPU a flush or merge takes while nothing waits for it (ADR 0013): a flush of 1 M entries,
-   * ~0.5 s of one CPU unpaced, then takes ~2 s beside the appends instead of a whole vCPU for 0.5 s.
+   * Share of one CPU a flush or merge takes while nothing waits for it (ADR 0013): a job then takes four
+   * times as long beside the appends instead of a whole vCPU for its own duration.
    */
   public static final double DEFAULT_JOB_CPU_SHARE = 0.25;
 

@@ -76,8 +76,8 @@ final class WorkPacer {
   }
 
   /**
-   * Called by the job between units of work (well under a microsecond to a few microseconds each); sleeps when the current slice is
-   * used up. Cheap: reads the clock once every {@value #UNITS_PER_CLOCK_READ} calls.
+   * Called by the job between units of work (well under a microsecond to a few microseconds each); sleeps
+   * when the current slice is used up. Cheap: reads the clock once every {@value #UNITS_PER_CLOCK_READ} calls.
    */
   void pace() {
     pace(1);

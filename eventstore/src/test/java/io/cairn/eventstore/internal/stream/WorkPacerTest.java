@@ -61,7 +61,7 @@ class WorkPacerTest {
       pacer.pace(300);
     }
 
-    // then: three times the work slept, one sleep per 3 ms step (each step uses up a slice)
+    // then: three times the work slept, as with units counted one by one
     long slept = sleeps.stream().mapToLong(Long::longValue).sum();
     long step = 300 * UNIT_NANOS;
     assertThat(slept).isBetween(3 * (worked - 2 * step), 3 * worked);
