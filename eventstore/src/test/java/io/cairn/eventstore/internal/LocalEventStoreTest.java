@@ -30,6 +30,8 @@ import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.UnknownTopicException;
 import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
+import io.cairn.eventstore.internal.stream.StreamIndex;
+import io.cairn.eventstore.testing.FaultyStorageIo;
 import io.cairn.eventstore.spi.StoreObserver;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,6 +49,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
@@ -382,6 +385,38 @@ class LocalEventStoreTest {
     // then reads and appends still see every stream whole: the partition rebuilt its index from the log
     assertAllStreams(store, aggregates, eventsEach);
     assertThat(await(store.append(event("agg-3", eventsEach, "next")))).isInstanceOf(AppendResult.Appended.class);
+    await(store.close());
+  }
+
+  @Test
+  void streamIndexChunksMergedAwayAreClosedOffThePartitionOwner() throws Exception {
+    // given a store whose stream index writes a chunk file every 16 entries, on a storage that records closes
+    FaultyStorageIo io = new FaultyStorageIo();
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setStreamIndexMemtableEntries(16).setStorageIo(io)));
+    await(store.createTopic("t", new TopicConfig()));
+    Context owner = ((PartitionPlacement) store).partitionContext("t", 0);
+    String ownerThread = await(Future.<String>future(promise -> owner.runOnContext(v ->
+        promise.complete(Thread.currentThread().getName()))));
+
+    // when enough events for a dozen chunk files, and so for merges, are appended
+    for (int i = 0; i < 16 * 12; i++) {
+      await(store.append(event("agg-" + i, 0, "e" + i)));
+    }
+
+    // then the chunks merged away are closed, and not on the owner's thread (a close frees the page cache)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<FaultyStorageIo.Close> chunkCloses = List.of();
+    while (chunkCloses.isEmpty() && System.nanoTime() < deadline) {
+      chunkCloses = io.closes().stream()
+          .filter(close -> close.path().getFileName().toString().endsWith(StreamIndex.FILE_SUFFIX))
+          .toList();
+      if (chunkCloses.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    }
+    assertThat(chunkCloses).as("closes of merged-away chunk files").isNotEmpty();
+    assertThat(chunkCloses).extracting(FaultyStorageIo.Close::thread).doesNotContain(ownerThread);
     await(store.close());
   }
 

@@ -12,6 +12,7 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the store and the disk: writes fail like a full disk (after writing what still fits, as a real short
  * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
  * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
- * through. Switches may be flipped from any thread.
+ * through. Switches may be flipped from any thread. It also records which thread closed each channel
+ * ({@link #closes()}), for tests of where slow closes run.
  */
 public final class FaultyStorageIo implements StorageIo {
 
@@ -36,6 +38,16 @@ public final class FaultyStorageIo implements StorageIo {
   private final List<FileChannel> opened = new ArrayList<>();
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
+  private final List<Close> closes = new CopyOnWriteArrayList<>();
+
+  /**
+   * A channel was closed.
+   *
+   * @param path   the file it was opened on
+   * @param thread the name of the thread that closed it
+   */
+  public record Close(Path path, String thread) {
+  }
 
   /** From now on writes succeed for {@code bytes} more bytes, then fail with "No space left on device". */
   public void diskFullAfter(long bytes) {
@@ -80,9 +92,14 @@ public final class FaultyStorageIo implements StorageIo {
     return failedForces.get();
   }
 
+  /** Every channel close so far, in order. */
+  public List<Close> closes() {
+    return List.copyOf(closes);
+  }
+
   @Override
   public synchronized FileChannel open(Path path, OpenOption... options) throws IOException {
-    FileChannel channel = new FaultyChannel(FileChannel.open(path, options));
+    FileChannel channel = new FaultyChannel(path, FileChannel.open(path, options));
     opened.add(channel);
     return channel;
   }
@@ -110,9 +127,11 @@ public final class FaultyStorageIo implements StorageIo {
 
   private final class FaultyChannel extends FileChannel {
 
+    private final Path path;
     private final FileChannel delegate;
 
-    FaultyChannel(FileChannel delegate) {
+    FaultyChannel(Path path, FileChannel delegate) {
+      this.path = path;
       this.delegate = delegate;
     }
 
@@ -229,6 +248,7 @@ public final class FaultyStorageIo implements StorageIo {
 
     @Override
     protected void implCloseChannel() throws IOException {
+      closes.add(new Close(path, Thread.currentThread().getName()));
       delegate.close();
     }
   }

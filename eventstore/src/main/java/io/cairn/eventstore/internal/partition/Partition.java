@@ -28,6 +28,8 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.internal.VertxInternal;
+import java.io.Closeable;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -475,7 +477,33 @@ public final class Partition extends VerticleBase {
       onDisk(() -> {
         job.run();
         return job;
-      }, ar -> storage.installStreamIndexJob(job));
+      }, ar -> {
+        storage.installStreamIndexJob(job);
+        closeRetiredIndexFiles();
+      });
+    }
+  }
+
+  /**
+   * Closes the stream-index files that left the index on a disk thread: the close of a merged-away or deleted
+   * file frees its page cache, which must not hold up the appends queued on the owner.
+   */
+  private void closeRetiredIndexFiles() {
+    List<Closeable> retired = storage.takeRetiredIndexFiles();
+    if (!retired.isEmpty()) {
+      onDisk(() -> {
+        retired.forEach(Partition::closeQuietly);
+        return null;
+      }, ignored -> {
+      });
+    }
+  }
+
+  private static void closeQuietly(Closeable file) {
+    try {
+      file.close();
+    } catch (IOException e) {
+      LOG.warn("Closing a retired stream index file failed", e);
     }
   }
 
@@ -507,6 +535,7 @@ public final class Partition extends VerticleBase {
       if (retentionDue) {
         lastRetentionCheckMs = nowMs;
         storage.applyRetention(nowMs);
+        closeRetiredIndexFiles();
         logStartOffset = storage.logStartOffset();
         maybeCompact(nowMs);
       }

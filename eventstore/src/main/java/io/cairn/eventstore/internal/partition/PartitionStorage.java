@@ -34,6 +34,7 @@ import io.cairn.eventstore.internal.stream.StreamIndexOptions;
 import io.cairn.eventstore.internal.stream.StreamVersionCache;
 import io.cairn.eventstore.spi.StorageIo;
 import io.cairn.eventstore.spi.StoreObserver;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -541,6 +542,11 @@ final class PartitionStorage {
   /** Lets every issued stream-index job finish flat out (owner): a close waits for them. */
   void hurryStreamIndexJobs() {
     issuedIndexJobs.forEach(StreamIndexJob::hurry);
+  }
+
+  /** The stream-index files that left the index since the last call, to be closed off the owner (owner). */
+  List<Closeable> takeRetiredIndexFiles() {
+    return streamIndex.takeRetiredFiles();
   }
 
   /** Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. */

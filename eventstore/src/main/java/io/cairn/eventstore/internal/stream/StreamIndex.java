@@ -76,6 +76,8 @@ public final class StreamIndex implements Closeable {
   private final Object fileLock = new Object();
   private final List<StreamChunkFile> chunks = new ArrayList<>();
   private final List<Memtable> frozen = new ArrayList<>();
+  /** Chunk files that left the index and wait for {@link #takeRetiredFiles} to hand them over for closing. */
+  private final List<Closeable> retiredFiles = new ArrayList<>();
   private final BlockReader reader = new BlockReader();
   private Memtable active;
   private long indexedUpToOffset;
@@ -414,6 +416,24 @@ public final class StreamIndex implements Closeable {
     return installMerge(merge);
   }
 
+  /**
+   * Hands over, to be closed off the owner thread, the chunk files that left the index since the last
+   * call: merged into a new chunk, deleted by retention, or dropped by a truncation once no merge reads
+   * them. Their files are already renamed over or deleted; closing the last handle of such a file makes
+   * the kernel free its page cache there and then, milliseconds for a chunk of tens of megabytes, which
+   * would stall the appends queued behind it. Reading through a handed-over file is no longer possible
+   * once it is closed, which is safe: no lookup uses it any more. {@link #close} closes any not taken.
+   * Owner thread.
+   */
+  public List<Closeable> takeRetiredFiles() {
+    if (retiredFiles.isEmpty()) {
+      return List.of();
+    }
+    List<Closeable> taken = List.copyOf(retiredFiles);
+    retiredFiles.clear();
+    return taken;
+  }
+
   private boolean installFlush(StreamIndexJob.Flush job) {
     StreamChunkFile result = job.result();
     if (closed || job.cancelled || frozen.isEmpty() || frozen.get(0) != job.frozen) {
@@ -435,7 +455,7 @@ public final class StreamIndex implements Closeable {
     StreamChunkFile result = job.result();
     for (StreamChunkFile input : job.inputs) {
       if (input.unpin()) {
-        input.close();
+        closeLater(input);
       }
     }
     if (closed || job.cancelled) {
@@ -461,7 +481,7 @@ public final class StreamIndex implements Closeable {
       throw new IllegalStateException("merge inputs " + job.inputs + " are no longer adjacent in " + chunks);
     }
     for (int i = 0; i < job.inputs.size(); i++) {
-      chunks.remove(first).close();
+      closeLater(chunks.remove(first));
     }
     chunks.add(first, result);
     reader.invalidate();
@@ -617,7 +637,7 @@ public final class StreamIndex implements Closeable {
     while (!chunks.isEmpty() && chunks.get(0).toOffset() <= logStartOffset && !chunks.get(0).isPinned()) {
       StreamChunkFile chunk = chunks.remove(0);
       deleteFile(chunk.path());
-      chunk.close();
+      closeLater(chunk);
       deleted++;
     }
     if (deleted > 0) {
@@ -775,6 +795,7 @@ public final class StreamIndex implements Closeable {
       chunk.close();
     }
     chunks.clear();
+    takeRetiredFiles().forEach(StreamChunkFile::closeQuietly);
     frozen.clear();
     active = null;
     reader.invalidate();
@@ -866,8 +887,13 @@ public final class StreamIndex implements Closeable {
     if (chunk.isPinned()) {
       chunk.retire();
     } else {
-      chunk.close();
+      closeLater(chunk);
     }
+  }
+
+  /** Keeps a chunk file that left the index for {@link #takeRetiredFiles} (owner). */
+  private void closeLater(StreamChunkFile chunk) {
+    retiredFiles.add(chunk);
   }
 
   private static void deleteFile(Path path) {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.StorageException;
+import io.cairn.eventstore.testing.FaultyStorageIo;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -483,16 +485,7 @@ class StreamIndexTest {
     void adjacentChunksOfOneTierAreMergedAndLookupsStayCorrect() throws IOException {
       // given
       ModelLog log = ModelLog.withRealHashes();
-      open(log);
-      for (int i = 0; i < MEMTABLE * 2; i++) {
-        log.append(index, "m" + (i % 9), 1 + i % 4);
-        if (index.frozenMemtables() > 0) {
-          StreamIndexJob flush = index.nextJob(log.logEndOffset()).orElseThrow();
-          flush.run();
-          index.install(flush);
-        }
-      }
-      assertThat(index.chunkFiles()).isEqualTo(2);
+      twoChunks(log, options());
 
       // when
       StreamIndexJob merge = index.nextJob(log.logEndOffset()).orElseThrow();
@@ -510,6 +503,75 @@ class StreamIndexTest {
       IndexChecks.assertAgreesWithModel(index, log, out);
       reopen(log);
       IndexChecks.assertAgreesWithModel(index, log, out);
+    }
+
+    @Test
+    void theChunksAMergeReplacesAreHandedOverOpenForClosingElsewhere() throws IOException {
+      // given two chunks and their finished merge, on a storage that records closes
+      FaultyStorageIo io = new FaultyStorageIo();
+      ModelLog log = ModelLog.withRealHashes();
+      twoChunks(log, options().setStorageIo(io));
+      List<Path> inputs = chunkFiles();
+      StreamIndexJob merge = runMerge(log);
+      int closesBefore = io.closes().size();
+
+      // when
+      assertThat(index.install(merge)).isTrue();
+
+      // then the install closed nothing, and hands the replaced chunks over once
+      assertThat(io.closes()).hasSize(closesBefore);
+      List<Closeable> retired = index.takeRetiredFiles();
+      assertThat(retired).hasSize(2);
+      assertThat(index.takeRetiredFiles()).isEmpty();
+      for (Closeable file : retired) {
+        file.close();
+      }
+      assertThat(io.closes().subList(closesBefore, io.closes().size())).extracting(FaultyStorageIo.Close::path)
+          .containsExactlyInAnyOrderElementsOf(inputs);
+      IndexChecks.assertAgreesWithModel(index, log, out);
+    }
+
+    @Test
+    void closingTheIndexClosesReplacedChunksNobodyTook() throws IOException {
+      // given a merge installed whose replaced chunks were never taken
+      FaultyStorageIo io = new FaultyStorageIo();
+      ModelLog log = ModelLog.withRealHashes();
+      twoChunks(log, options().setStorageIo(io));
+      List<Path> inputs = chunkFiles();
+      StreamIndexJob merge = runMerge(log);
+      assertThat(index.install(merge)).isTrue();
+      int closesBefore = io.closes().size();
+
+      // when
+      index.close();
+      index = null;
+
+      // then both replaced chunks and the merged one are closed
+      assertThat(io.closes().subList(closesBefore, io.closes().size())).extracting(FaultyStorageIo.Close::path)
+          .hasSize(3)
+          .containsAll(inputs);
+    }
+
+    /** Opens the index with {@code options} and fills two chunk files through flushes. */
+    private void twoChunks(ModelLog log, StreamIndexOptions options) {
+      open(log, options);
+      for (int i = 0; i < MEMTABLE * 2; i++) {
+        log.append(index, "m" + (i % 9), 1 + i % 4);
+        if (index.frozenMemtables() > 0) {
+          StreamIndexJob flush = index.nextJob(log.logEndOffset()).orElseThrow();
+          flush.run();
+          index.install(flush);
+        }
+      }
+      assertThat(index.chunkFiles()).isEqualTo(2);
+    }
+
+    /** Runs, and does not install, the merge the index offers. */
+    private StreamIndexJob runMerge(ModelLog log) {
+      StreamIndexJob merge = index.nextJob(log.logEndOffset()).orElseThrow();
+      assertThat(merge.isMerge()).isTrue();
+      merge.run();
+      return merge;
     }
 
     @Test
