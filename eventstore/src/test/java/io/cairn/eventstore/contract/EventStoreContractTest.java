@@ -2064,6 +2064,23 @@ public abstract class EventStoreContractTest {
     }
 
     @Test
+    void longPollReleasedByAProduceKeepsToMaxBytesButReturnsTheFirstBatchWhole() {
+      // given a long poll from the end for at most 1 byte
+      appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));
+      Future<FetchResult> waiting = store.fetch("f", 0, 1, 1, StoreTestSupport.CALL_TIMEOUT.toMillis());
+
+      // when a batch of three arrives
+      produceOk("f", 0, batchOf(keyed("b", "E", "1"), keyed("a", "E", "2"), keyed("c", "E", "3")));
+
+      // then the whole batch comes, past the byte limit, and nothing of the log before it
+      FetchResult result = await(waiting);
+      assertThat(result.events()).extracting(StoredEvent::offset).containsExactly(1L, 2L, 3L);
+      assertThat(result.events()).extracting(StoredEvent::version).containsExactly(1L, 2L, 1L);
+      assertThat(result.nextOffset()).isEqualTo(4);
+      assertThat(result.highWatermark()).isEqualTo(4);
+    }
+
+    @Test
     void longPollWithNothingArrivingIsEmptyAfterTheWait() {
       // given
       appendOk("f", "a", ExpectedVersion.NO_STREAM, event("Opened", "{}"));

@@ -405,11 +405,28 @@ public final class Partition extends VerticleBase {
         readForFetch(fromOffset, maxBytes).onComplete(promise);
       } else {
         fetchWaiters.await(Math.max(fromOffset, logStartOffset), maxWaitMs)
-            .compose(visible -> readForFetch(fromOffset, maxBytes))
+            .compose(released -> released ? readJustAppended(fromOffset, maxBytes) : readForFetch(fromOffset, maxBytes))
             .onComplete(promise);
       }
     });
     return promise.future();
+  }
+
+  /**
+   * A long poll released by an append: reads on the owner, at once. What it reads was written moments ago (it
+   * starts at or after the log end the poll waited at), so it is in the page cache and the read is a copy of
+   * at most {@code maxBytes}; a hand-over to a disk thread and back would cost more than that, and the
+   * consumer at the log end would wait for two thread wake-ups on every batch.
+   */
+  private Future<FetchResult> readJustAppended(long fromOffset, int maxBytes) {
+    long visibleEnd = highWatermark;
+    long logStart = logStartOffset;
+    try {
+      return Future.succeededFuture(new FetchResult(topic, partition, fromOffset,
+          storage.readBatches(Math.max(fromOffset, logStart), maxBytes, visibleEnd), visibleEnd, logStart));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private Future<FetchResult> readForFetch(long fromOffset, int maxBytes) {
