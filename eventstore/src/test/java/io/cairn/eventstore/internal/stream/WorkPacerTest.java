@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class WorkPacerTest {
 
   /** Each unit of work takes 10 µs on this clock; sleeping advances it by the time slept. */
-  private static final long UNIT_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+  private static final long UNIT_NANOS = TimeUnit.MICROSECONDS.toNanos(1);
 
   private long now;
   private final List<Long> sleeps = new ArrayList<>();
@@ -38,12 +38,12 @@ class WorkPacerTest {
     // given
     WorkPacer pacer = pacer(0.25);
 
-    // when: 1 s of work in units of 10 µs
-    long worked = work(pacer, 100_000);
+    // when: 1 s of work in units of 1 µs
+    long worked = work(pacer, 1_000_000);
 
     // then: sleeps of about 3 slices each, 3 s in all (the last slice, not yet used up, is not paid)
     long slept = sleeps.stream().mapToLong(Long::longValue).sum();
-    long slice = TimeUnit.MILLISECONDS.toNanos(WorkPacer.SLICE_MILLIS);
+    long slice = TimeUnit.MICROSECONDS.toNanos(WorkPacer.SLICE_MICROS);
     assertThat(slept).isBetween(3 * (worked - 2 * slice), 3 * worked);
     assertThat(sleeps).allSatisfy(sleep -> assertThat(sleep).isBetween(3 * slice, 3 * 2 * slice));
   }
@@ -54,8 +54,8 @@ class WorkPacerTest {
     WorkPacer pacer = pacer(0.25);
     long worked = 0;
 
-    // when: 1 s of work in steps of 300 units of 10 µs
-    for (int step = 0; step < 100_000 / 300; step++) {
+    // when: 1 s of work in steps of 300 units of 1 µs
+    for (int step = 0; step < 1_000_000 / 300; step++) {
       now += 300 * UNIT_NANOS;
       worked += 300 * UNIT_NANOS;
       pacer.pace(300);
@@ -74,7 +74,7 @@ class WorkPacerTest {
     int sleptBefore = sleeps.size();
 
     pacer.hurry();
-    work(pacer, 100_000);
+    work(pacer, 1_000_000);
 
     assertThat(sleptBefore).isPositive();
     assertThat(sleeps).hasSize(sleptBefore);
@@ -84,7 +84,7 @@ class WorkPacerTest {
   @Test
   void aFullShareNeverSleeps() {
     WorkPacer pacer = pacer(1);
-    work(pacer, 100_000);
+    work(pacer, 1_000_000);
     assertThat(sleeps).isEmpty();
     assertThat(pacer.isHurried()).isTrue();
     assertThat(WorkPacer.unpaced().isHurried()).isTrue();
