@@ -353,20 +353,34 @@ public final class DefaultConsumer implements CairnConsumer {
   }
 
   /** Up to {@code max.poll.records} events from the remainder, advancing positions past them. Under the lock. */
+  private static boolean isOf(TopicPartition partition, StoredEvent event) {
+    return partition != null && partition.partition() == event.partition() && partition.topic().equals(event.topic());
+  }
+
   private List<StoredEvent> takeFromRemainder() {
     int count = Math.min(options.maxPollRecords(), remainder.size());
     List<StoredEvent> taken = new ArrayList<>(count);
+    // events come in runs of one partition: look its position up once per run, not once per event
+    TopicPartition run = null;
+    Position runPosition = null;
     for (int i = 0; i < count; i++) {
       StoredEvent event = remainder.pollFirst();
       taken.add(event);
-      Position position = positions.get(new TopicPartition(event.topic(), event.partition()));
-      if (position != null) {
-        position.offset = event.offset() + 1;
+      if (!isOf(run, event)) {
+        run = new TopicPartition(event.topic(), event.partition());
+        runPosition = positions.get(run);
+      }
+      if (runPosition != null) {
+        runPosition.offset = event.offset() + 1;
       }
     }
     Set<TopicPartition> stillBuffered = new LinkedHashSet<>();
+    run = null;
     for (StoredEvent event : remainder) {
-      stillBuffered.add(new TopicPartition(event.topic(), event.partition()));
+      if (!isOf(run, event)) {
+        run = new TopicPartition(event.topic(), event.partition());
+        stillBuffered.add(run);
+      }
     }
     fetchedUpTo.entrySet().removeIf(entry -> {
       if (stillBuffered.contains(entry.getKey())) {

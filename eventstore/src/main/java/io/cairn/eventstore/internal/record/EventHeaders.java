@@ -207,12 +207,15 @@ public final class EventHeaders {
   /** The current record's headers without the reserved ones, in order, as new objects. */
   public static List<Header> userHeaders(RecordBatchReader reader) {
     int count = reader.headerCount();
-    List<Header> headers = new ArrayList<>(count);
+    List<Header> headers = null;
     for (int i = 0; i < count; i++) {
       if (!reader.headerKeyStartsWith(i, PREFIX_UTF8)) {
+        if (headers == null) {
+          headers = new ArrayList<>(count - i);
+        }
         headers.add(reader.header(i));
       }
     }
-    return headers;
+    return headers == null ? List.of() : headers;
   }
 }

@@ -14,19 +14,36 @@ final class GrowableBytes {
   /** Largest array the JVM reliably allocates. */
   static final int MAX_CAPACITY = Integer.MAX_VALUE - 8;
 
+  private static final byte[] NO_BYTES = new byte[0];
+
   private byte[] array;
   private int size;
   private final int limit;
+  /** The smallest array the first growth allocates. */
+  private final int firstCapacity;
 
   GrowableBytes(int initialCapacity, int limit) {
-    this.array = new byte[initialCapacity];
-    this.limit = limit;
+    this(new byte[initialCapacity], limit, initialCapacity);
   }
 
   /** Bytes over {@code fixedArray}, a caller's array that is used as is and never replaced: its length is the limit. */
   GrowableBytes(byte[] fixedArray) {
-    this.array = fixedArray;
-    this.limit = fixedArray.length;
+    this(fixedArray, fixedArray.length, fixedArray.length);
+  }
+
+  private GrowableBytes(byte[] array, int limit, int firstCapacity) {
+    this.array = array;
+    this.limit = limit;
+    this.firstCapacity = firstCapacity;
+  }
+
+  /**
+   * Bytes that allocate nothing until the first call that ensures capacity, then at least
+   * {@code initialCapacity}: for a buffer that many users of its owner never need (the decompression
+   * buffer of a reader of uncompressed batches).
+   */
+  static GrowableBytes allocatedOnFirstUse(int initialCapacity, int limit) {
+    return new GrowableBytes(NO_BYTES, limit, initialCapacity);
   }
 
   byte[] array() {
@@ -70,7 +87,7 @@ final class GrowableBytes {
     if (capacity > limit) {
       throw new InvalidInputException("batch size", capacity, "must not exceed " + limit + " bytes");
     }
-    long doubled = Math.max(capacity, 2L * array.length);
+    long doubled = Math.max(capacity, Math.max(firstCapacity, 2L * array.length));
     array = Arrays.copyOf(array, (int) Math.min(doubled, limit));
   }
 }

@@ -62,7 +62,8 @@ public final class RecordBatchReader implements AutoCloseable {
   private final CRC32C crc = new CRC32C();
   private final NativeCodecs codecs = new NativeCodecs(this, COMPRESSION_IDS);
   private final GrowableBytes compressedCopy = new GrowableBytes(0, GrowableBytes.MAX_CAPACITY);
-  private GrowableBytes decompressed = new GrowableBytes(INITIAL_CAPACITY, DEFAULT_MAX_DECOMPRESSED_BYTES);
+  private GrowableBytes decompressed =
+      GrowableBytes.allocatedOnFirstUse(INITIAL_CAPACITY, DEFAULT_MAX_DECOMPRESSED_BYTES);
   private boolean closed;
 
   private ByteBuffer callerBuffer;
@@ -126,7 +127,7 @@ public final class RecordBatchReader implements AutoCloseable {
     if (maxBytes < 0) {
       throw new InvalidInputException("maxDecompressedBytes", maxBytes, "must be at least 0");
     }
-    decompressed = new GrowableBytes(Math.min(INITIAL_CAPACITY, maxBytes), maxBytes);
+    decompressed = GrowableBytes.allocatedOnFirstUse(Math.min(INITIAL_CAPACITY, maxBytes), maxBytes);
     return this;
   }
 

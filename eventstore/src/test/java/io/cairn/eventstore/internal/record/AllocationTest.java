@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -52,6 +53,48 @@ class AllocationTest {
       assertThat(allocated / MEASURED_BATCHES).as("bytes allocated per batch of %d records, %s", RECORDS, compression)
           .isLessThanOrEqualTo(MAX_BYTES_PER_BATCH);
     }
+  }
+
+  @Test
+  void aNewReaderOfUncompressedBatchesAllocatesNoDecompressionBuffer() {
+    java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+    Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "needs the HotSpot allocation counter");
+    com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+    // given an uncompressed batch, and the code paths warm
+    ByteBuffer batch;
+    try (RecordBatchBuilder builder = new RecordBatchBuilder()) {
+      builder.reset(0, 1, CompressionType.NONE, -1L, (short) -1, -1, 1_700_000_000_000L);
+      EventHeaders.startEvent(builder, 1_700_000_000_000L, "a".getBytes(StandardCharsets.UTF_8), 1, 1, 2, "T",
+          new byte[10], 0);
+      builder.endRecord();
+      batch = builder.build();
+    }
+    long records = 0;
+    for (int i = 0; i < WARM_UP_BATCHES; i++) {
+      records += readAll(batch);
+    }
+
+    // when a reader is made for each batch, as a fetch decode does
+    long before = threads.getCurrentThreadAllocatedBytes();
+    for (int i = 0; i < MEASURED_BATCHES; i++) {
+      records += readAll(batch);
+    }
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+
+    // then it costs the reader's small objects, not the 16 KiB decompression buffer it would never use
+    assertThat(records).isEqualTo(WARM_UP_BATCHES + MEASURED_BATCHES);
+    assertThat(allocated / MEASURED_BATCHES).as("bytes allocated per new reader").isLessThan(4096);
+  }
+
+  private static long readAll(ByteBuffer batch) {
+    long records = 0;
+    try (RecordBatchReader reader = new RecordBatchReader()) {
+      reader.reset(batch, 0);
+      while (reader.next()) {
+        records++;
+      }
+    }
+    return records;
   }
 
   private static long roundTrip(RecordBatchBuilder builder, RecordBatchReader reader, CompressionType compression,
