@@ -60,8 +60,14 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
   private static final Logger LOG = LoggerFactory.getLogger(LocalEventStore.class);
   /** File in the data directory locked while a store has it open. */
   public static final String LOCK_FILE = ".lock";
-  /** Threads that run fsyncs and other blocking disk work of all partitions. */
+  /** Threads that run fsyncs, reads and other short blocking disk work of all partitions. */
   static final int DISK_THREADS = 4;
+  /**
+   * Threads that run the long background jobs of all partitions (stream-index flushes and merges,
+   * compactions), apart from the disk threads: a paced job holds its thread for seconds, and one that hangs
+   * on the disk must not starve fsyncs and reads.
+   */
+  static final int JOB_THREADS = 4;
 
   private final Vertx vertx;
   private final StoreOptions options;
@@ -69,6 +75,7 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final WorkerExecutor diskExecutor;
+  private final WorkerExecutor jobExecutor;
   private final ProducerIdAllocator producerIds;
   private final Map<String, Partition[]> topics = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -81,11 +88,13 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.diskExecutor = vertx.createSharedWorkerExecutor("cairn-disk-" + options.dataDir().getFileName(), DISK_THREADS);
+    this.jobExecutor = vertx.createSharedWorkerExecutor("cairn-jobs-" + options.dataDir().getFileName(), JOB_THREADS);
     try {
       this.producerIds = ProducerIdAllocator.load(options.dataDir().resolve(TopicRegistry.META_DIR)
           .resolve(ProducerIdAllocator.FILE_NAME), options.storageIo(), diskExecutor);
     } catch (RuntimeException e) {
       diskExecutor.close();
+      jobExecutor.close();
       throw e;
     }
   }
@@ -131,7 +140,7 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     List<Future<Partition>> opening = new ArrayList<>();
     for (int p = 0; p < config.partitions(); p++) {
       Path dir = options.dataDir().resolve(TopicNames.partitionDirName(topic, p));
-      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor));
+      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor, jobExecutor));
     }
     return Future.join(opening).transform(done -> {
       if (done.failed()) {
@@ -338,6 +347,7 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     topics.clear();
     return closeAll(all.toArray(Partition[]::new))
         .eventually(() -> diskExecutor.close())
+        .eventually(() -> jobExecutor.close())
         .eventually(() -> vertx.executeBlocking(() -> {
           lock.release();
           lockChannel.close();

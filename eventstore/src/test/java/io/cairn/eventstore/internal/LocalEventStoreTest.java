@@ -13,6 +13,7 @@ import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.ExpectedVersion;
+import io.cairn.eventstore.FetchResult;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.KeyedEvent;
@@ -417,6 +418,39 @@ class LocalEventStoreTest {
     }
     assertThat(chunkCloses).as("closes of merged-away chunk files").isNotEmpty();
     assertThat(chunkCloses).extracting(FaultyStorageIo.Close::thread).doesNotContain(ownerThread);
+    await(store.close());
+  }
+
+  @Test
+  void fetchesAreServedWhileEveryStreamIndexJobHangsOnTheDisk() throws Exception {
+    // given a store of 6 partitions whose stream index chunk writes hang, as on a stalled disk
+    FaultyStorageIo io = new FaultyStorageIo();
+    io.holdWrites(file -> file.getFileName().toString().contains(StreamIndex.FILE_SUFFIX));
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setStreamIndexMemtableEntries(16).setStorageIo(io)));
+    try {
+      int partitions = 6;
+      await(store.createTopic("t", new TopicConfig().setPartitions(partitions)));
+
+      // when every partition fills memtables, so that more chunk writes hang than there are disk threads
+      for (int i = 0; i < partitions * 28; i++) {
+        await(store.append(event("agg-" + i, 0, "e" + i)));
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (io.heldWrites() < LocalEventStore.DISK_THREADS && System.nanoTime() < deadline) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+      assertThat(io.heldWrites()).as("chunk writes hanging").isGreaterThanOrEqualTo(LocalEventStore.DISK_THREADS);
+
+      // then reads from the log still complete, on threads the hanging jobs do not hold
+      for (int p = 0; p < partitions; p++) {
+        FetchResult fetched = store.fetch("t", p, 0, 1 << 20, 0).toCompletionStage().toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+        assertThat(fetched.events()).as("partition %d", p).isNotEmpty();
+      }
+    } finally {
+      io.releaseWrites();
+    }
     await(store.close());
   }
 

@@ -2,6 +2,7 @@ package io.cairn.eventstore.testing;
 
 import io.cairn.eventstore.spi.StorageIo;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,8 +14,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A {@link StorageIo} whose channels fail on command, for disk-fault tests at the true boundary between
@@ -22,7 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
  * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
  * through. Switches may be flipped from any thread. It also records which thread closed each channel
- * ({@link #closes()}), for tests of where slow closes run.
+ * ({@link #closes()}), for tests of where slow closes run, and can hold writes to chosen files as a stalled
+ * disk would ({@link #holdWrites}).
  */
 public final class FaultyStorageIo implements StorageIo {
 
@@ -39,6 +43,9 @@ public final class FaultyStorageIo implements StorageIo {
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
+  private volatile Predicate<Path> heldFiles = path -> false;
+  private volatile CountDownLatch writesReleased = new CountDownLatch(0);
+  private final AtomicInteger heldWrites = new AtomicInteger();
 
   /**
    * A channel was closed.
@@ -92,6 +99,26 @@ public final class FaultyStorageIo implements StorageIo {
     return failedForces.get();
   }
 
+  /**
+   * From now on a write to a file {@code files} accepts blocks, as on a stalled disk, until {@link #releaseWrites()}.
+   * Call it before the writes start.
+   */
+  public void holdWrites(Predicate<Path> files) {
+    writesReleased = new CountDownLatch(1);
+    heldFiles = files;
+  }
+
+  /** Lets every held write go on, and the writes after them. */
+  public void releaseWrites() {
+    heldFiles = path -> false;
+    writesReleased.countDown();
+  }
+
+  /** Writes blocked by {@link #holdWrites} right now. */
+  public int heldWrites() {
+    return heldWrites.get();
+  }
+
   /** Every channel close so far, in order. */
   public List<Close> closes() {
     return List.copyOf(closes);
@@ -136,6 +163,7 @@ public final class FaultyStorageIo implements StorageIo {
     }
 
     private int write(ByteBuffer src, long position, boolean positional) throws IOException {
+      awaitIfHeld();
       int granted = allow(src.remaining());
       if (granted == src.remaining()) {
         return positional ? delegate.write(src, position) : delegate.write(src);
@@ -145,6 +173,22 @@ public final class FaultyStorageIo implements StorageIo {
       int written = positional ? delegate.write(part, position) : delegate.write(part);
       src.position(src.position() + written);
       return written;
+    }
+
+    private void awaitIfHeld() throws IOException {
+      if (!heldFiles.test(path)) {
+        return;
+      }
+      CountDownLatch released = writesReleased;
+      heldWrites.incrementAndGet();
+      try {
+        released.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while a write to " + path + " was held");
+      } finally {
+        heldWrites.decrementAndGet();
+      }
     }
 
     @Override

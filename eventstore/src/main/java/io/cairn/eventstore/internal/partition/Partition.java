@@ -42,8 +42,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One partition and its owner: a verticle whose event-loop context runs every append, produce, version
  * check and index update of the partition, so ordering and optimistic concurrency need no locks.
- * Blocking disk work (fsync, reads of batches, chunk writes) runs on the store's disk executor and
- * reports back to the owner context. Long-polling fetches wait on the owner ({@link FetchWaiters}).
+ * Blocking disk work (fsync, reads of batches) runs on the store's disk executor, long background jobs
+ * (stream-index chunk writes and merges, compactions) on its job executor, and both report back to the
+ * owner context. Long-polling fetches wait on the owner ({@link FetchWaiters}); one released by an append
+ * reads on the owner.
  *
  * <p>Visibility: readers see records below the high watermark only. In {@link FlushMode#DURABLE} that is
  * the end of the last fsync, so a reader never sees an event that a crash could take back; in
@@ -65,6 +67,8 @@ public final class Partition extends VerticleBase {
   private final TopicConfig config;
   private final StoreOptions options;
   private final WorkerExecutor diskExecutor;
+  /** Long background jobs (stream-index flushes and merges, compactions), apart from {@link #diskExecutor}. */
+  private final WorkerExecutor jobExecutor;
   private final String name;
 
   private PartitionStorage storage;
@@ -82,13 +86,14 @@ public final class Partition extends VerticleBase {
   private volatile boolean closing;
 
   private Partition(String topic, int partition, Path dir, TopicConfig config, StoreOptions options,
-                    WorkerExecutor diskExecutor) {
+                    WorkerExecutor diskExecutor, WorkerExecutor jobExecutor) {
     this.topic = topic;
     this.partition = partition;
     this.dir = dir;
     this.config = new TopicConfig(config);
     this.options = options;
     this.diskExecutor = diskExecutor;
+    this.jobExecutor = jobExecutor;
     this.name = topic + "-" + partition;
   }
 
@@ -98,8 +103,9 @@ public final class Partition extends VerticleBase {
    * verticle it would become that verticle's child and be undeployed with it, behind the store's back.
    */
   public static Future<Partition> open(Vertx vertx, String topic, int partition, Path dir, TopicConfig config,
-                                       StoreOptions options, WorkerExecutor diskExecutor) {
-    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor);
+                                       StoreOptions options, WorkerExecutor diskExecutor,
+                                       WorkerExecutor jobExecutor) {
+    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor, jobExecutor);
     Promise<Partition> opened = Contexts.callerPromise();
     ((VertxInternal) vertx).createEventLoopContext()
         .runOnContext(v -> vertx.deployVerticle(owner).map(id -> owner).onComplete(opened));
@@ -319,8 +325,17 @@ public final class Partition extends VerticleBase {
    * counts as in flight until {@code then} has run, so close waits for both. Owner thread.
    */
   private <T> void onDisk(Callable<T> work, Handler<AsyncResult<T>> then) {
+    onExecutor(diskExecutor, work, then);
+  }
+
+  /** As {@link #onDisk}, on the job threads: for work that takes seconds. */
+  private <T> void asJob(Callable<T> work, Handler<AsyncResult<T>> then) {
+    onExecutor(jobExecutor, work, then);
+  }
+
+  private <T> void onExecutor(WorkerExecutor executor, Callable<T> work, Handler<AsyncResult<T>> then) {
     inFlightDiskTasks++;
-    diskExecutor.executeBlocking(work, false).onComplete(ar -> {
+    executor.executeBlocking(work, false).onComplete(ar -> {
       try {
         then.handle(ar);
       } finally {
@@ -491,7 +506,7 @@ public final class Partition extends VerticleBase {
     Optional<StreamIndexJob> next;
     while (!closing && (next = storage.nextStreamIndexJob()).isPresent()) {
       StreamIndexJob job = next.get();
-      onDisk(() -> {
+      asJob(() -> {
         job.run();
         return job;
       }, ar -> {
@@ -502,13 +517,13 @@ public final class Partition extends VerticleBase {
   }
 
   /**
-   * Closes the stream-index files that left the index on a disk thread: the close of a merged-away or deleted
-   * file frees its page cache, which must not hold up the appends queued on the owner.
+   * Closes the stream-index files that left the index on a job thread: the close of a merged-away or deleted
+   * file frees its page cache, which must not hold up the appends queued on the owner, nor reads.
    */
   private void closeRetiredIndexFiles() {
     List<Closeable> retired = storage.takeRetiredIndexFiles();
     if (!retired.isEmpty()) {
-      onDisk(() -> {
+      asJob(() -> {
         retired.forEach(Partition::closeQuietly);
         return null;
       }, ignored -> {
@@ -566,7 +581,7 @@ public final class Partition extends VerticleBase {
     }
     storage.prepareCompaction(nowMs).ifPresent(job -> {
       compacting = true;
-      onDisk(() -> {
+      asJob(() -> {
         job.run();
         return job;
       }, ar -> {
