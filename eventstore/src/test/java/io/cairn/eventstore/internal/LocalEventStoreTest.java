@@ -305,6 +305,43 @@ class LocalEventStoreTest {
   }
 
   @Test
+  void segmentsDeletedByRetentionAreClosedOffThePartitionOwner() throws Exception {
+    // given a topic with tiny segments and a size limit, checked every 20 ms, on a storage that records closes
+    FaultyStorageIo io = new FaultyStorageIo();
+    EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
+        .setRetentionCheckIntervalMs(20).setStorageIo(io)));
+    await(store.createTopic("t", new TopicConfig().setSegmentBytes(2048).setRetentionBytes(4096)));
+    String ownerThread = ownerThreadOf(store, "t");
+
+    // when enough events for retention to delete segments are appended
+    for (int v = 0; v < 200; v++) {
+      await(store.append(event("a", v, "a/" + (v + 1))));
+    }
+
+    // then the deleted segments' files are closed, and not on the owner's thread (a close frees the page cache)
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    List<FaultyStorageIo.Close> deletedSegmentCloses = List.of();
+    while (deletedSegmentCloses.isEmpty() && System.nanoTime() < deadline) {
+      deletedSegmentCloses = io.closes().stream()
+          .filter(close -> close.path().getFileName().toString().endsWith(".log") && !Files.exists(close.path()))
+          .toList();
+      if (deletedSegmentCloses.isEmpty()) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+      }
+    }
+    assertThat(deletedSegmentCloses).as("closes of segments deleted by retention").isNotEmpty();
+    assertThat(deletedSegmentCloses).extracting(FaultyStorageIo.Close::thread).doesNotContain(ownerThread);
+    assertThat(await(store.describeTopic("t")).partitions().get(0).logStartOffset()).isPositive();
+    await(store.close());
+  }
+
+  private String ownerThreadOf(EventStore store, String topic) throws Exception {
+    Context owner = ((PartitionPlacement) store).partitionContext(topic, 0);
+    return await(Future.<String>future(promise -> owner.runOnContext(v ->
+        promise.complete(Thread.currentThread().getName()))));
+  }
+
+  @Test
   void compactionKeepsTheLatestEventPerAggregateAndStreamsStayReadable() throws Exception {
     // given a compacted topic with small segments: many versions of three aggregates, one of them deleted
     EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
@@ -396,9 +433,7 @@ class LocalEventStoreTest {
     EventStore store = await(EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir)
         .setStreamIndexMemtableEntries(16).setStorageIo(io)));
     await(store.createTopic("t", new TopicConfig()));
-    Context owner = ((PartitionPlacement) store).partitionContext("t", 0);
-    String ownerThread = await(Future.<String>future(promise -> owner.runOnContext(v ->
-        promise.complete(Thread.currentThread().getName()))));
+    String ownerThread = ownerThreadOf(store, "t");
 
     // when enough events for a dozen chunk files, and so for merges, are appended
     for (int i = 0; i < 16 * 12; i++) {

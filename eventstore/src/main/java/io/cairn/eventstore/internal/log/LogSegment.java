@@ -623,6 +623,15 @@ final class LogSegment {
   /** Closes the file and deletes the segment's {@code .log}, {@code .index} and {@code .timeindex}. */
   void closeAndDelete() throws IOException {
     close();
+    deleteFiles();
+  }
+
+  /**
+   * Deletes the segment's {@code .log}, {@code .index} and {@code .timeindex} and leaves the channel open:
+   * reads through it go on, and the kernel frees the log file's pages only at {@link #close()}, which the
+   * caller may then run on another thread (freeing a large file's page cache takes milliseconds).
+   */
+  void deleteFiles() throws IOException {
     Files.deleteIfExists(offsetIndex.file());
     Files.deleteIfExists(timeIndex.file());
     Files.deleteIfExists(logFile);

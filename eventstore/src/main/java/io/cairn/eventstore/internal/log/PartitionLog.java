@@ -11,6 +11,7 @@ import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.internal.record.RecordBatchReader;
 import io.cairn.eventstore.spi.StorageIo;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
@@ -80,6 +81,8 @@ public final class PartitionLog implements AutoCloseable {
   private final boolean compacted;
   /** Owner: segments replaced by compaction, still open for readers that hold them. */
   private final List<LogSegment> retiredSegments = new ArrayList<>();
+  /** Owner: segments that left the log, to be closed by whoever {@link #takeSegmentsToClose takes} them. */
+  private final List<Closeable> segmentsToClose = new ArrayList<>();
   /** Owner: segments below this offset are clean (each key at most once). */
   private long firstDirtyOffset;
   /** Owner: earliest timestamp of a tombstone kept in the clean part, or Long.MAX_VALUE. */
@@ -803,8 +806,9 @@ public final class PartitionLog implements AutoCloseable {
       }
       logStartOffset = segments.higherKey(first.getKey());
       segments.remove(first.getKey());
+      segmentsToClose.add(segment::close);
       try {
-        segment.closeAndDelete();
+        segment.deleteFiles();
       } catch (IOException e) {
         LOG.warn("{}: deleting segment files of {} failed: {}", name, segment.logFile(), e.toString());
       }
@@ -921,7 +925,7 @@ public final class PartitionLog implements AutoCloseable {
       throw new InvalidInputException("job", job, "must have finished running before it is installed");
     }
     pendingCompaction = null;
-    closeRetiredSegments();
+    retireReplacedSegments();
     if (job.failure().isPresent()) {
       job.discardFiles();
       return CompactionResult.notInstalled(firstDirtyOffset, "the job failed: " + job.failure().get());
@@ -1033,16 +1037,41 @@ public final class PartitionLog implements AutoCloseable {
     }
   }
 
-  /** Closes segments replaced by earlier compactions (readers holding them retry on the new ones). */
-  private void closeRetiredSegments() {
+  /**
+   * Hands the segments replaced by earlier compactions over to {@link #takeSegmentsToClose} (readers holding
+   * them retry on the new ones once they are closed).
+   */
+  private void retireReplacedSegments() {
     for (LogSegment segment : retiredSegments) {
+      segmentsToClose.add(segment::close);
+    }
+    retiredSegments.clear();
+  }
+
+  /**
+   * Hands over, to be closed off the owner thread, the segments that left the log since the last call:
+   * deleted by retention (their files are already deleted) or replaced by a compaction before the last one.
+   * Closing the last handle of a deleted file makes the kernel free its page cache there and then, which for
+   * a segment of a gigabyte would stall the owner's appends. {@link #close()} closes any not taken. Owner.
+   */
+  public List<Closeable> takeSegmentsToClose() {
+    if (segmentsToClose.isEmpty()) {
+      return List.of();
+    }
+    List<Closeable> taken = List.copyOf(segmentsToClose);
+    segmentsToClose.clear();
+    return taken;
+  }
+
+  private void closeRetiredSegments() {
+    retireReplacedSegments();
+    for (Closeable segment : takeSegmentsToClose()) {
       try {
         segment.close();
       } catch (IOException e) {
-        LOG.warn("{}: closing replaced segment {} failed: {}", name, segment, e.toString());
+        LOG.warn("{}: closing a segment that left the log failed: {}", name, e.toString());
       }
     }
-    retiredSegments.clear();
   }
 
   // ---------------------------------------------------------------- close (owner thread)

@@ -511,17 +511,17 @@ public final class Partition extends VerticleBase {
         return job;
       }, ar -> {
         storage.installStreamIndexJob(job);
-        closeRetiredIndexFiles();
+        closeRetiredFiles();
       });
     }
   }
 
   /**
-   * Closes the stream-index files that left the index on a job thread: the close of a merged-away or deleted
-   * file frees its page cache, which must not hold up the appends queued on the owner, nor reads.
+   * Closes the files that left the log and the stream index on a job thread: the close of a deleted or
+   * replaced file frees its page cache, which must not hold up the appends queued on the owner, nor reads.
    */
-  private void closeRetiredIndexFiles() {
-    List<Closeable> retired = storage.takeRetiredIndexFiles();
+  private void closeRetiredFiles() {
+    List<Closeable> retired = storage.takeFilesToClose();
     if (!retired.isEmpty()) {
       asJob(() -> {
         retired.forEach(Partition::closeQuietly);
@@ -535,7 +535,7 @@ public final class Partition extends VerticleBase {
     try {
       file.close();
     } catch (IOException e) {
-      LOG.warn("Closing a retired stream index file failed", e);
+      LOG.warn("Closing a file that left the log or the stream index failed", e);
     }
   }
 
@@ -567,7 +567,7 @@ public final class Partition extends VerticleBase {
       if (retentionDue) {
         lastRetentionCheckMs = nowMs;
         storage.applyRetention(nowMs);
-        closeRetiredIndexFiles();
+        closeRetiredFiles();
         logStartOffset = storage.logStartOffset();
         maybeCompact(nowMs);
       }
@@ -587,6 +587,7 @@ public final class Partition extends VerticleBase {
       }, ar -> {
         compacting = false;
         storage.installCompaction(job);
+        closeRetiredFiles();
       });
     });
   }

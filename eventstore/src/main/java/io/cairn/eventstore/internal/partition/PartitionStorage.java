@@ -544,9 +544,19 @@ final class PartitionStorage {
     issuedIndexJobs.forEach(StreamIndexJob::hurry);
   }
 
-  /** The stream-index files that left the index since the last call, to be closed off the owner (owner). */
-  List<Closeable> takeRetiredIndexFiles() {
-    return streamIndex.takeRetiredFiles();
+  /**
+   * The files that left the log and the stream index since the last call (segments deleted by retention or
+   * replaced by compaction, merged-away chunks), to be closed off the owner (owner).
+   */
+  List<Closeable> takeFilesToClose() {
+    List<Closeable> segments = log.takeSegmentsToClose();
+    List<Closeable> chunks = streamIndex.takeRetiredFiles();
+    if (segments.isEmpty()) {
+      return chunks;
+    }
+    List<Closeable> all = new ArrayList<>(segments);
+    all.addAll(chunks);
+    return all;
   }
 
   /** Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. */

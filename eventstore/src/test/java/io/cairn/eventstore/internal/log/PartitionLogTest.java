@@ -14,6 +14,7 @@ import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.record.BatchHeader;
 import io.cairn.eventstore.spi.StorageIo;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -485,7 +486,7 @@ class PartitionLogTest {
   class Retention {
 
     @Test
-    void retentionBySizeDeletesOldestClosedSegmentsWhileTheRestStillHoldsTheLimit() {
+    void retentionBySizeDeletesOldestClosedSegmentsWhileTheRestStillHoldsTheLimit() throws IOException {
       // given: three ~300-byte batches per 1 KiB segment
       PartitionLog log = open(smallSegments(1024));
       for (int i = 0; i < 20; i++) {
@@ -509,6 +510,13 @@ class PartitionLogTest {
       assertThat(readAll(log).get(0)).isEqualTo(before[2]);
       assertThat(baseOffsets(log.readBatches(0, 100, Long.MAX_VALUE)))
           .as("reading below the start begins at the start").containsExactly(before[2]);
+      // the deleted segments are left open for the caller to close elsewhere, once
+      List<Closeable> toClose = log.takeSegmentsToClose();
+      assertThat(toClose).hasSize(2);
+      assertThat(log.takeSegmentsToClose()).isEmpty();
+      for (Closeable segment : toClose) {
+        segment.close();
+      }
     }
 
     @Test
