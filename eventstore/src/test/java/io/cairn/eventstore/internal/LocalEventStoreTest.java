@@ -318,7 +318,8 @@ class LocalEventStoreTest {
       await(store.append(event("a", v, "a/" + (v + 1))));
     }
 
-    // then the deleted segments' files are closed, and not on the owner's thread (a close frees the page cache)
+    // then the deleted segments' files are closed, and not on the owner's thread (the close frees the page
+    // cache)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     List<FaultyStorageIo.Close> deletedSegmentCloses = List.of();
     while (deletedSegmentCloses.isEmpty() && System.nanoTime() < deadline) {

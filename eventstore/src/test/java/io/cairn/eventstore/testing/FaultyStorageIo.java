@@ -100,8 +100,8 @@ public final class FaultyStorageIo implements StorageIo {
   }
 
   /**
-   * From now on a write to a file {@code files} accepts blocks, as on a stalled disk, until {@link #releaseWrites()}.
-   * Call it before the writes start.
+   * From now on, writes to the files that {@code files} accepts block, as on a stalled disk, until
+   * {@link #releaseWrites()}. Call it before those writes start.
    */
   public void holdWrites(Predicate<Path> files) {
     writesReleased = new CountDownLatch(1);

@@ -353,10 +353,6 @@ public final class DefaultConsumer implements CairnConsumer {
   }
 
   /** Up to {@code max.poll.records} events from the remainder, advancing positions past them. Under the lock. */
-  private static boolean isOf(TopicPartition partition, StoredEvent event) {
-    return partition != null && partition.partition() == event.partition() && partition.topic().equals(event.topic());
-  }
-
   private List<StoredEvent> takeFromRemainder() {
     int count = Math.min(options.maxPollRecords(), remainder.size());
     List<StoredEvent> taken = new ArrayList<>(count);
@@ -397,6 +393,11 @@ public final class DefaultConsumer implements CairnConsumer {
       startFetch(options.fetchMaxWaitMs());
     }
     return taken;
+  }
+
+  /** Whether {@code event} belongs to {@code partition} (false for null). */
+  private static boolean isOf(TopicPartition partition, StoredEvent event) {
+    return partition != null && partition.partition() == event.partition() && partition.topic().equals(event.topic());
   }
 
   @Override

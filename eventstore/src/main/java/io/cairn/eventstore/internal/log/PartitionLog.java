@@ -925,7 +925,11 @@ public final class PartitionLog implements AutoCloseable {
       throw new InvalidInputException("job", job, "must have finished running before it is installed");
     }
     pendingCompaction = null;
-    retireReplacedSegments();
+    if (closed) {
+      closeRetiredSegments();
+    } else {
+      retireReplacedSegments();
+    }
     if (job.failure().isPresent()) {
       job.discardFiles();
       return CompactionResult.notInstalled(firstDirtyOffset, "the job failed: " + job.failure().get());

@@ -76,7 +76,7 @@ public final class Partition extends VerticleBase {
   private FetchWaiters fetchWaiters;
   private final List<Promise<Long>> highWatermarkWaiters = new ArrayList<>();
   private final List<Promise<Void>> idleWaiters = new ArrayList<>();
-  private int inFlightDiskTasks;
+  private int inFlightBackgroundTasks;
   private volatile long highWatermark;
   private volatile long logStartOffset;
   private long maintenanceTimer = -1;
@@ -334,19 +334,19 @@ public final class Partition extends VerticleBase {
   }
 
   private <T> void onExecutor(WorkerExecutor executor, Callable<T> work, Handler<AsyncResult<T>> then) {
-    inFlightDiskTasks++;
+    inFlightBackgroundTasks++;
     executor.executeBlocking(work, false).onComplete(ar -> {
       try {
         then.handle(ar);
       } finally {
-        inFlightDiskTasks--;
+        inFlightBackgroundTasks--;
         maybeSignalIdle();
       }
     });
   }
 
   private void maybeSignalIdle() {
-    if (inFlightDiskTasks == 0 && !groupCommit.busy() && !idleWaiters.isEmpty()) {
+    if (inFlightBackgroundTasks == 0 && !groupCommit.busy() && !idleWaiters.isEmpty()) {
       List<Promise<Void>> waiters = new ArrayList<>(idleWaiters);
       idleWaiters.clear();
       waiters.forEach(Promise::complete);
@@ -420,7 +420,8 @@ public final class Partition extends VerticleBase {
         readForFetch(fromOffset, maxBytes).onComplete(promise);
       } else {
         fetchWaiters.await(Math.max(fromOffset, logStartOffset), maxWaitMs)
-            .compose(released -> released ? readJustAppended(fromOffset, maxBytes) : readForFetch(fromOffset, maxBytes))
+            .compose(released -> released ? readJustAppended(fromOffset, maxBytes)
+                : readForFetch(fromOffset, maxBytes))
             .onComplete(promise);
       }
     });

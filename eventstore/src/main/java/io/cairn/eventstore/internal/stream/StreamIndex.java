@@ -891,9 +891,16 @@ public final class StreamIndex implements Closeable {
     }
   }
 
-  /** Keeps a chunk file that left the index for {@link #takeRetiredFiles} (owner). */
+  /**
+   * Keeps a chunk file that left the index for {@link #takeRetiredFiles}, or closes it at once if the index
+   * is already closed (owner).
+   */
   private void closeLater(StreamChunkFile chunk) {
-    retiredFiles.add(chunk);
+    if (closed) {
+      chunk.close();
+    } else {
+      retiredFiles.add(chunk);
+    }
   }
 
   private static void deleteFile(Path path) {
