@@ -247,6 +247,34 @@ public final class ClientRuntime implements CairnClient {
     });
   }
 
+  /**
+   * Sends the appends in list order from one task on the client's context, so that nothing runs between
+   * them there: a listener of an earlier request's result that appends again (it runs on that context)
+   * sends its append after the whole list, as with the local store. Sent one by one from the caller's
+   * thread, the caller could be descheduled between two of them while the listener's append overtook the
+   * rest of the list.
+   */
+  @Override
+  public List<Future<AppendResult>> appendEach(List<AppendRequest> requests) {
+    if (requests == null) {
+      throw new InvalidInputException("requests", null, "must be a list, not null");
+    }
+    List<Promise<AppendResult>> answers = new ArrayList<>(requests.size());
+    for (int i = 0; i < requests.size(); i++) {
+      answers.add(CallerContext.promise());
+    }
+    CallerContext.runOn(core.context(), () -> {
+      for (int i = 0; i < requests.size(); i++) {
+        AppendRequest request = requests.get(i);
+        Future<AppendResult> sent = request == null
+            ? Future.failedFuture(new InvalidInputException("requests[" + i + "]", null, "must not be null"))
+            : append(request);
+        sent.onComplete(answers.get(i));
+      }
+    });
+    return answers.stream().map(Promise::future).toList();
+  }
+
   @Override
   public Future<ReadResult> read(String topic, int partition, long fromOffset, int maxBytes) {
     return guarded(() -> checkedRange(fromOffset, maxBytes).fetchOne(topic, partition, fromOffset, maxBytes, 0).map(fetched -> {
