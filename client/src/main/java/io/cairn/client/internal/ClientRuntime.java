@@ -264,12 +264,9 @@ public final class ClientRuntime implements CairnClient {
       answers.add(CallerContext.promise());
     }
     CallerContext.runOn(core.context(), () -> {
-      for (int i = 0; i < requests.size(); i++) {
-        AppendRequest request = requests.get(i);
-        Future<AppendResult> sent = request == null
-            ? Future.failedFuture(new InvalidInputException("requests[" + i + "]", null, "must not be null"))
-            : append(request);
-        sent.onComplete(answers.get(i));
+      List<Future<AppendResult>> sent = CairnClient.super.appendEach(requests);
+      for (int i = 0; i < sent.size(); i++) {
+        sent.get(i).onComplete(answers.get(i));
       }
     });
     return answers.stream().map(Promise::future).toList();

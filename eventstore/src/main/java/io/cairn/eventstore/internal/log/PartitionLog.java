@@ -1059,9 +1059,6 @@ public final class PartitionLog implements AutoCloseable {
    * a segment of a gigabyte would stall the owner's appends. {@link #close()} closes any not taken. Owner.
    */
   public List<Closeable> takeSegmentsToClose() {
-    if (segmentsToClose.isEmpty()) {
-      return List.of();
-    }
     List<Closeable> taken = List.copyOf(segmentsToClose);
     segmentsToClose.clear();
     return taken;

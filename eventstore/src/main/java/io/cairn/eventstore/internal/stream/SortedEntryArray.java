@@ -27,13 +27,12 @@ final class SortedEntryArray implements SortedEntries {
   /** Ranges this short are sorted by insertion inside the merge sort. */
   private static final int INSERTION_SORT_MAX = 16;
 
+  /** {@value Memtable#ENTRY_LONGS} longs per entry, exactly as many as the entries. */
   private final long[] entries;
-  private final int size;
   private int at = -ENTRY_LONGS;
 
-  private SortedEntryArray(long[] entries, int size) {
+  private SortedEntryArray(long[] entries) {
     this.entries = entries;
-    this.size = size;
   }
 
   /**
@@ -69,7 +68,7 @@ final class SortedEntryArray implements SortedEntries {
       pacer.pace(to - from);
       from = to;
     }
-    return new SortedEntryArray(entries, size);
+    return new SortedEntryArray(entries);
   }
 
   /** Bits of the hash that pick a bucket: about {@value #TARGET_BUCKET_ENTRIES} entries per bucket. */
@@ -156,12 +155,12 @@ final class SortedEntryArray implements SortedEntries {
 
   /** Entries held. */
   int size() {
-    return size;
+    return entries.length / ENTRY_LONGS;
   }
 
   @Override
   public boolean next() {
-    if (at + ENTRY_LONGS >= size * ENTRY_LONGS) {
+    if (at + ENTRY_LONGS >= entries.length) {
       return false;
     }
     at += ENTRY_LONGS;

@@ -426,9 +426,6 @@ public final class StreamIndex implements Closeable {
    * Owner thread.
    */
   public List<Closeable> takeRetiredFiles() {
-    if (retiredFiles.isEmpty()) {
-      return List.of();
-    }
     List<Closeable> taken = List.copyOf(retiredFiles);
     retiredFiles.clear();
     return taken;
