@@ -27,7 +27,8 @@ import java.util.function.UnaryOperator;
 /**
  * A node started in-process on a data directory (ports chosen by the OS) and a {@link CairnClient} connected
  * to it, seen as one {@link EventStore}: every call goes over the binary protocol, and {@link #close()}
- * closes the client, then stops the node.
+ * closes the client, then stops the node. Every method forwards to the client, the default ones too
+ * ({@code NodeBackedStoreTest} checks), so that the contract tests exercise the client's own code.
  */
 public final class NodeBackedStore implements EventStore {
 
@@ -84,6 +85,11 @@ public final class NodeBackedStore implements EventStore {
   @Override
   public Future<AppendResult> append(AppendRequest request) {
     return client.append(request);
+  }
+
+  @Override
+  public List<Future<AppendResult>> appendEach(List<AppendRequest> requests) {
+    return client.appendEach(requests);
   }
 
   @Override
