@@ -129,6 +129,13 @@ public final class Fetch {
     }
 
     @Override
+    public int sizeHint() {
+      return Short.BYTES + TopicArrays.nullableStringSizeHint(errorMessage) + TopicArrays.sizeHint(topics,
+          partition -> Integer.BYTES + Short.BYTES + TopicArrays.nullableStringSizeHint(partition.errorMessage())
+              + 2 * Long.BYTES + ProtocolReader.BYTES_LENGTH_BYTES + partition.records().remaining());
+    }
+
+    @Override
     public void encode(ProtocolWriter out) {
       out.writeErrorCode(errorCode).writeNullableString("error_message", errorMessage);
       if (isError()) {

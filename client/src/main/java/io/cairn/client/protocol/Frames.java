@@ -12,6 +12,7 @@ public final class Frames {
   public static final int SIZE_BYTES = Integer.BYTES;
   /** Default largest request frame ({@code socket.request.max.bytes}): 16 MiB. */
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024 * 1024;
+  /** Room for the size prefix and a header, and all of a small body. */
   private static final int INITIAL_FRAME_BYTES = 128;
 
   private Frames() {
@@ -19,7 +20,7 @@ public final class Frames {
 
   /** A whole request frame: size, header, body. */
   public static Buffer encodeRequest(RequestHeader header, RequestBody body) {
-    Buffer frame = startFrame();
+    Buffer frame = startFrame(body.sizeHint());
     ProtocolWriter out = new ProtocolWriter(frame);
     header.encode(out);
     body.encode(out);
@@ -28,7 +29,7 @@ public final class Frames {
 
   /** A whole response frame: size, header with {@code correlationId}, body. */
   public static Buffer encodeResponse(int correlationId, ResponseBody body) {
-    Buffer frame = startFrame();
+    Buffer frame = startFrame(body.sizeHint());
     ProtocolWriter out = new ProtocolWriter(frame);
     new ResponseHeader(correlationId).encode(out);
     body.encode(out);
@@ -37,7 +38,7 @@ public final class Frames {
 
   /** A whole error frame. */
   public static Buffer encodeError(ErrorFrame error) {
-    Buffer frame = startFrame();
+    Buffer frame = startFrame(0);
     error.encode(new ProtocolWriter(frame));
     return finishFrame(frame);
   }
@@ -58,8 +59,9 @@ public final class Frames {
     }
   }
 
-  private static Buffer startFrame() {
-    return Buffer.buffer(INITIAL_FRAME_BYTES).appendInt(0);
+  /** A frame buffer with room for the size prefix, a header and {@code bodySizeHint} bytes of body. */
+  private static Buffer startFrame(int bodySizeHint) {
+    return Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 8, (long) INITIAL_FRAME_BYTES + bodySizeHint)).appendInt(0);
   }
 
   private static Buffer finishFrame(Buffer frame) {

@@ -60,6 +60,12 @@ public final class Produce {
     }
 
     @Override
+    public int sizeHint() {
+      return Short.BYTES + Integer.BYTES + TopicArrays.sizeHint(topics,
+          partition -> Integer.BYTES + ProtocolReader.BYTES_LENGTH_BYTES + partition.records().remaining());
+    }
+
+    @Override
     public void encode(ProtocolWriter out) {
       out.writeInt16(acks).writeInt32(timeoutMs);
       TopicArrays.write(out, topics,

@@ -14,4 +14,13 @@ public sealed interface RequestBody permits ApiVersions.Request, Metadata.Reques
 
   /** Appends the body, in the layout of docs/protocol.md. */
   void encode(ProtocolWriter out);
+
+  /**
+   * At least the bytes {@link #encode} appends, for bodies that carry record batches, or 0 for the small
+   * bodies: {@link Frames} allocates the frame at this size up front, where a frame grown on demand would be
+   * rounded up to the next power of two (up to twice the heap per frame).
+   */
+  default int sizeHint() {
+    return 0;
+  }
 }

@@ -21,6 +21,15 @@ public sealed interface ResponseBody permits ApiVersions.Response, Metadata.Resp
   /** Appends the body, in the layout of docs/protocol.md. */
   void encode(ProtocolWriter out);
 
+  /**
+   * At least the bytes {@link #encode} appends, for bodies that carry record batches, or 0 for the small
+   * bodies: {@link Frames} allocates the frame at this size up front, where a frame grown on demand would be
+   * rounded up to the next power of two (up to twice the heap per frame).
+   */
+  default int sizeHint() {
+    return 0;
+  }
+
   /** Whether this answers with an error ({@link #errorCode()} is not NONE). */
   default boolean isError() {
     return errorCode() != ErrorCode.NONE;

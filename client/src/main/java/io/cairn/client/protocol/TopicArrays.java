@@ -3,6 +3,7 @@ package io.cairn.client.protocol;
 import java.util.List;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Reads and writes the {@code topics array<(name string, partitions array<P>)>} field that Produce, Fetch and
@@ -13,6 +14,9 @@ final class TopicArrays {
   /** Smallest topic item: empty name, no partitions. */
   static final int MIN_TOPIC_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
 
+  /** UTF-8 bytes of one Java char at most: 3 for a char of the BMP; a surrogate pair takes 4 for 2 chars. */
+  private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
+
   private TopicArrays() {
   }
 
@@ -20,6 +24,27 @@ final class TopicArrays {
   static <P> void write(ProtocolWriter out, List<TopicItems<P>> topics, BiConsumer<ProtocolWriter, P> partition) {
     out.writeArray(topics, (w, topic) -> w.writeString("topics[].name", topic.name())
         .writeArray(topic.partitions(), partition));
+  }
+
+  /**
+   * At least the bytes {@link #write} appends for {@code topics}: each topic's name (counted as 3 UTF-8 bytes
+   * per char, the most one takes) and array count, plus {@code partitionBytes} of each partition item.
+   */
+  static <P> int sizeHint(List<TopicItems<P>> topics, ToIntFunction<P> partitionBytes) {
+    long bytes = ProtocolReader.BYTES_LENGTH_BYTES;
+    for (TopicItems<P> topic : topics) {
+      bytes += ProtocolReader.STRING_LENGTH_BYTES + (long) MAX_UTF8_BYTES_PER_CHAR * topic.name().length()
+          + ProtocolReader.BYTES_LENGTH_BYTES;
+      for (P partition : topic.partitions()) {
+        bytes += partitionBytes.applyAsInt(partition);
+      }
+    }
+    return (int) Math.min(Integer.MAX_VALUE, bytes);
+  }
+
+  /** At least the bytes of {@code value} as a {@code nullable_string}. */
+  static int nullableStringSizeHint(String value) {
+    return ProtocolReader.STRING_LENGTH_BYTES + (value == null ? 0 : MAX_UTF8_BYTES_PER_CHAR * value.length());
   }
 
   /**
