@@ -36,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -435,17 +436,19 @@ public final class Partition extends VerticleBase {
    * consumer at the log end would wait for two thread wake-ups on every batch.
    */
   private Future<FetchResult> readJustAppended(long fromOffset, int maxBytes) {
-    long visibleEnd = highWatermark;
-    long logStart = logStartOffset;
-    try {
-      return Future.succeededFuture(new FetchResult(topic, partition, fromOffset,
-          storage.readBatches(Math.max(fromOffset, logStart), maxBytes, visibleEnd), visibleEnd, logStart));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
+    return readVisible(fromOffset, maxBytes, Partition::callNow);
   }
 
   private Future<FetchResult> readForFetch(long fromOffset, int maxBytes) {
+    return readVisible(fromOffset, maxBytes, read -> diskExecutor.executeBlocking(read, false));
+  }
+
+  /**
+   * What a fetch from {@code fromOffset} may see now (below the high watermark, from the log start), read by
+   * {@code reader}; an empty result without reading when there is nothing to see. Owner thread.
+   */
+  private Future<FetchResult> readVisible(long fromOffset, int maxBytes,
+                                          Function<Callable<FetchResult>, Future<FetchResult>> reader) {
     long visibleEnd = highWatermark;
     long logStart = logStartOffset;
     long start = Math.max(fromOffset, logStart);
@@ -453,8 +456,16 @@ public final class Partition extends VerticleBase {
       return Future.succeededFuture(new FetchResult(topic, partition, fromOffset, ByteBuffer.allocate(0), visibleEnd,
           logStart));
     }
-    return diskExecutor.executeBlocking(() -> new FetchResult(topic, partition, fromOffset,
-        storage.readBatches(start, maxBytes, visibleEnd), visibleEnd, logStart), false);
+    return reader.apply(() -> new FetchResult(topic, partition, fromOffset,
+        storage.readBatches(start, maxBytes, visibleEnd), visibleEnd, logStart));
+  }
+
+  private static <T> Future<T> callNow(Callable<T> work) {
+    try {
+      return Future.succeededFuture(work.call());
+    } catch (Exception e) {
+      return Future.failedFuture(e);
+    }
   }
 
   /** Up to {@code maxCount} events of one aggregate from {@code fromVersion}, I/O proportional to them. */

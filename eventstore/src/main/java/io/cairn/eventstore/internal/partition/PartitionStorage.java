@@ -549,13 +549,8 @@ final class PartitionStorage {
    * replaced by compaction, merged-away chunks), to be closed off the owner (owner).
    */
   List<Closeable> takeFilesToClose() {
-    List<Closeable> segments = log.takeSegmentsToClose();
-    List<Closeable> chunks = streamIndex.takeRetiredFiles();
-    if (segments.isEmpty()) {
-      return chunks;
-    }
-    List<Closeable> all = new ArrayList<>(segments);
-    all.addAll(chunks);
+    List<Closeable> all = new ArrayList<>(log.takeSegmentsToClose());
+    all.addAll(streamIndex.takeRetiredFiles());
     return all;
   }
 
