@@ -83,6 +83,18 @@ final class PartitionStorage {
   private final StreamIndexOptions streamIndexOptions;
   private StreamIndex streamIndex;
   private final StreamVersionCache versions;
+  /** The produce path's view of {@link #versions}: cached versions first, then the stream index. */
+  private final ProducedBatchEncoder.VersionLookup versionLookup = new ProducedBatchEncoder.VersionLookup() {
+    @Override
+    public long currentVersion(long hash, byte[] key, int keyLength) {
+      return PartitionStorage.this.currentVersion(hash, key, keyLength);
+    }
+
+    @Override
+    public void prefetch(long[] hashes, int count) {
+      versions.prefetch(hashes, count);
+    }
+  };
   private final ProducerStateManager producers;
   private final RecordBatchBuilder builder = new RecordBatchBuilder();
   private final StagedAppends staged = new StagedAppends();
@@ -469,7 +481,7 @@ final class PartitionStorage {
     }
     long baseOffset = log.logEndOffset();
     ByteBuffer batch = producedBatches.encode(baseOffset, SINGLE_NODE_LEADER_EPOCH, config, partitionId,
-        this::currentVersion);
+        versionLookup);
     if (batch.remaining() > config.maxMessageBytes()) {
       throw new InvalidInputException("recordBatch", count + " records (" + batch.remaining()
           + " bytes once re-encoded)", "must fit max.message.bytes = " + config.maxMessageBytes());

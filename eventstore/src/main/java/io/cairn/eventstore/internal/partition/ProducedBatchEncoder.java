@@ -39,10 +39,12 @@ import java.util.zip.CRC32C;
 final class ProducedBatchEncoder implements AutoCloseable {
 
   /** The current version of an aggregate: from the owner's version cache or its stream index. */
-  @FunctionalInterface
   interface VersionLookup {
     /** The version of the aggregate whose UTF-8 id is {@code key[0, keyLength)} and whose stream hash is {@code hash}. */
     long currentVersion(long hash, byte[] key, int keyLength);
+
+    /** A hint that the aggregates with stream hashes {@code hashes[0, count)} are about to be looked up. */
+    void prefetch(long[] hashes, int count);
   }
 
   private static final int INITIAL_KEY_BYTES = 64;
@@ -50,6 +52,10 @@ final class ProducedBatchEncoder implements AutoCloseable {
 
   private final RecordBatchBuilder builder;
   private final RecordBatchReader reader = new RecordBatchReader();
+  private final RecordBatchReader keyReader = new RecordBatchReader();
+  private long[] hashes = new long[64];
+  private ByteBuffer openedBatch;
+  private int openedAt;
   private final CRC32C crc = new CRC32C();
   private final PendingVersions pending = new PendingVersions();
   private final StreamRuns runs = new StreamRuns();
@@ -113,6 +119,8 @@ final class ProducedBatchEncoder implements AutoCloseable {
     }
     recordsCount = reader.recordsCount();
     AppendValidator.ensureEventCount("recordBatch.recordsCount", recordsCount);
+    openedBatch = recordBatch;
+    openedAt = at;
     producer = producerOf(reader);
     opened = true;
   }
@@ -165,6 +173,8 @@ final class ProducedBatchEncoder implements AutoCloseable {
     runs.clear();
     builder.reset(baseOffset, partitionLeaderEpoch, config.compressionType(), producer.producerId(),
         producer.producerEpoch(), producer.baseSequence(), reader.baseTimestamp());
+    int hashed = hashKeys();
+    versions.prefetch(hashes, hashed);
     int slot = PendingVersions.ABSENT;
     for (int index = 0; nextRecord(index); index++) {
       if (reader.offsetDelta() != index) {
@@ -184,7 +194,7 @@ final class ProducedBatchEncoder implements AutoCloseable {
       long offset = baseOffset + index;
       long hash = 0;
       if (!sameAggregate) {
-        hash = StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
+        hash = index < hashed ? hashes[index] : StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
         slot = pending.find(hash, key, keyLength);
         if (slot == PendingVersions.ABSENT) {
           slot = pending.add(hash, key, keyLength, versions.currentVersion(hash, key, keyLength));
@@ -210,6 +220,36 @@ final class ProducedBatchEncoder implements AutoCloseable {
               + (recordsCount - 1));
     }
     return builder.build();
+  }
+
+  /**
+   * Hashes the keys of the opened batch into {@link #hashes}, in a pass of their own, and returns how many
+   * from the first were hashed. The encoding pass reuses them; {@link VersionLookup#prefetch} gets them first,
+   * so that the version lookups of the encoding pass find their memory in the CPU cache. A record that cannot
+   * be read ends this pass quietly: the encoding pass reports it.
+   */
+  private int hashKeys() {
+    if (hashes.length < recordsCount) {
+      hashes = new long[Math.max(recordsCount, 2 * hashes.length)];
+    }
+    int count = 0;
+    try {
+      keyReader.reset(openedBatch, openedAt, false, "the produced batch", 0);
+      while (keyReader.next()) {
+        int keyLength = keyReader.keyLength();
+        if (!AppendValidator.isAggregateIdLength(keyLength)) {
+          break;
+        }
+        if (keyLength > key.length) {
+          key = new byte[Math.max(keyLength, 2 * key.length)];
+        }
+        keyReader.copyKey(key, 0);
+        hashes[count++] = StreamHash.hash64(key, 0, keyLength, StreamHash.SEED);
+      }
+    } catch (StorageException e) {
+      // the encoding pass reports it
+    }
+    return count;
   }
 
   /**

@@ -146,6 +146,7 @@ final class StreamRuns {
    * {@code position} of its segment (runs below were indexed before; see {@link StreamIndex#add}).
    */
   void addTo(StreamIndex index, int position, long fromOffset) {
+    index.prefetch(hashes, size);
     for (int run = 0; run < size; run++) {
       if (baseOffsets[run] >= fromOffset) {
         index.add(hashes[run], firstVersions[run], counts[run], baseOffsets[run], position);

@@ -221,6 +221,15 @@ public final class StreamIndex implements Closeable {
   }
 
   /**
+   * A hint that runs of the streams with hashes {@code hashes[0, count)} are about to be {@link #add}ed: their
+   * places in the active memtable are brought into the CPU cache together. Owner thread; changes nothing.
+   */
+  public void prefetch(long[] hashes, int count) {
+    ensureOpen();
+    active.prefetch(hashes, count);
+  }
+
+  /**
    * Records one run of one aggregate (see {@link StreamIndexEntry}): events with versions
    * {@code [firstVersion, firstVersion + eventCount)} at offsets {@code [baseOffset, baseOffset +
    * eventCount)}, in the batch at byte {@code position} of its segment file. Runs MUST come in offset

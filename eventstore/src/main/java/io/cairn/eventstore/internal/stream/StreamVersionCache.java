@@ -1,26 +1,33 @@
 package io.cairn.eventstore.internal.stream;
 
 import io.cairn.eventstore.InvalidInputException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A bounded LRU map {@code aggregateId -> (version, lastOffset)} for the append path: the current
- * version of recently written aggregates without touching the stream index. Holds at most
- * {@link #capacity()} entries; adding one more evicts the least recently used (a read or a write
- * counts as a use).
+ * A bounded map {@code aggregateId -> (version, lastOffset)} for the append path: the current version of
+ * recently written aggregates without touching the stream index. Holds at most {@link #capacity()}
+ * entries; adding one more evicts one that has not been used (read or written) since the eviction
+ * clock last passed it (CLOCK, the second-chance approximation of least-recently-used): a use sets the
+ * entry's reference bit, and the clock hand, moving over the entries in a circle, clears set bits and
+ * evicts the first entry whose bit is already clear. The entry just written is never the one evicted.
  *
  * <p>Aggregates are identified by their UTF-8 id bytes and the id's {@link StreamHash#hash64 stream
  * hash}, which the append and produce paths compute anyway: a lookup compares 64-bit hashes first and
  * the id bytes only on a hash match, and allocates nothing (no id string is decoded). The
  * {@code String} overloads encode the id first and are for callers off the hot path.
  *
- * <p>Layout: parallel primitive arrays indexed by slot (hashes, id bytes, versions, last offsets, a
- * doubly linked LRU list {@code newer}/{@code older}), and an open-addressing table (linear probing,
- * at most half full) of positions holding the slot's hash beside the slot number, so that a probe
- * reads one place. All arrays grow with the number of entries, not with the capacity, so that a cache
- * of 100 000 holding 10 000 aggregates touches memory for 10 000.
+ * <p>Layout, chosen so that a lookup touches two places of memory: an open-addressing table (linear
+ * probing, at most half full) of {@code (hash, slot)} pairs in one array, and per slot one record of
+ * {@value #RECORD_LONGS} longs holding the hash, version, last offset, id length with the reference bit,
+ * and ids of up to {@value #INLINE_KEY_BYTES} bytes packed in place; longer ids are kept in a side array.
+ * A lookup reads the table pair and the slot's record, nothing else (an exact LRU list would also touch
+ * the two neighbours of every entry it uses). All arrays grow with the number of entries, not with the
+ * capacity, so that a cache of 100 000 holding 10 000 aggregates touches memory for 10 000.
  *
  * <p>Not thread-safe: the partition's owner thread only.
  */
@@ -30,31 +37,42 @@ public final class StreamVersionCache {
   public static final long ABSENT = -1L;
   /** Smallest capacity accepted. */
   public static final int MIN_CAPACITY = 1;
-  private static final int NIL = -1;
+  /** Longest id kept inside its slot's record; longer ones live in {@link #longKeys}. */
+  static final int INLINE_KEY_BYTES = 32;
+
+  private static final int RECORD_LONGS = 8;
+  private static final int HASH = 0;
+  private static final int VERSION = 1;
+  private static final int LAST_OFFSET = 2;
+  /** The id's length in the low 32 bits, the reference bit above them. */
+  private static final int META = 3;
+  private static final int KEY_WORDS = 4;
+  private static final long REFERENCED = 1L << 32;
+  private static final long LENGTH_MASK = 0xFFFF_FFFFL;
+
   private static final int INITIAL_SLOTS = 64;
-  /** Estimated bytes of a cached id array beyond its bytes (array header, reference). */
+  /** Estimated bytes of a long id's array beyond its bytes (array header, reference). */
   private static final int KEY_OVERHEAD_BYTES = 24;
   private static final int OBJECT_OVERHEAD_BYTES = 128;
-  /** Per slot: hash, version, last offset, newer, older, key reference, plus two table positions. */
-  private static final int SLOT_BYTES = 3 * Long.BYTES + 3 * Integer.BYTES + 2 * (Long.BYTES + Integer.BYTES);
+  /** Per slot: its record, a long-id reference, and two table positions of two longs each. */
+  private static final int SLOT_BYTES = RECORD_LONGS * Long.BYTES + Integer.BYTES + 2 * 2 * Long.BYTES;
+  private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private final int capacity;
-  private long[] hashes = new long[0];
-  private byte[][] keys = new byte[0][];
-  private long[] versions = new long[0];
-  private long[] lastOffsets = new long[0];
-  private int[] newer = new int[0];
-  private int[] older = new int[0];
-  /** Per table position: the hash of the slot there (meaningful only where {@link #tableSlots} is set). */
-  private long[] tableHashes;
-  /** Per table position: slot + 1, or 0 when free. */
-  private int[] tableSlots;
+  /** Per slot, {@link #RECORD_LONGS} longs: see the constants {@link #HASH} to {@link #KEY_WORDS}. */
+  private long[] records = new long[0];
+  /** Per slot: the id when it is longer than {@link #INLINE_KEY_BYTES}, else null. */
+  private byte[][] longKeys = new byte[0][];
+  /** Per table position, two longs: the hash of the slot there, then slot + 1 (0 when the position is free). */
+  private long[] table;
   private int tableMask;
+  private int slots;
   private int size;
-  private int newest = NIL;
-  private int oldest = NIL;
-  private long keyBytes;
+  private int hand;
+  private long longKeyBytes;
   private long evictions;
+  /** Keeps the loads of {@link #prefetch} from being optimized away. */
+  private long prefetchSink;
 
   /** An empty cache holding at most {@code capacity} aggregates. */
   public StreamVersionCache(int capacity) {
@@ -82,15 +100,39 @@ public final class StreamVersionCache {
 
   /**
    * The cached version of the aggregate whose UTF-8 id is {@code key[offset, offset + length)} and whose
-   * stream hash is {@code hash}, or {@link #ABSENT}; marks it recently used.
+   * stream hash is {@code hash}, or {@link #ABSENT}; counts as a use.
    */
   public long version(long hash, byte[] key, int offset, int length) {
     int slot = find(hash, key, offset, length);
-    if (slot == NIL) {
+    if (slot < 0) {
       return ABSENT;
     }
-    touch(slot);
-    return versions[slot];
+    int record = slot * RECORD_LONGS;
+    records[record + META] |= REFERENCED;
+    return records[record + VERSION];
+  }
+
+  /**
+   * Brings the table positions and records of the aggregates with the stream hashes
+   * {@code hashes[0, count)} into the CPU cache, for lookups that follow: one tight loop per level, so
+   * that the memory reads of many aggregates overlap instead of each lookup waiting for its own. Not a use;
+   * answers nothing.
+   */
+  public void prefetch(long[] hashes, int count) {
+    long touched = 0;
+    for (int i = 0; i < count; i++) {
+      touched += table[home(hashes[i]) + 1];
+    }
+    for (int i = 0; i < count; i++) {
+      long hash = hashes[i];
+      for (int position = home(hash); table[position + 1] != 0; position = (position + 2) & tableMask) {
+        if (table[position] == hash) {
+          touched += records[(int) (table[position + 1] - 1) * RECORD_LONGS + META];
+          break;
+        }
+      }
+    }
+    prefetchSink = touched;
   }
 
   /** {@link #version(long, byte[], int, int)} by id string. */
@@ -99,46 +141,53 @@ public final class StreamVersionCache {
     return version(StreamHash.hash64(key), key, 0, key.length);
   }
 
-  /** The cached offset of the last record of {@code aggregateId}, or {@link #ABSENT}; marks it recently used. */
+  /** The cached offset of the last record of {@code aggregateId}, or {@link #ABSENT}; counts as a use. */
   public long lastOffset(String aggregateId) {
     byte[] key = utf8(aggregateId);
-    int slot = find(StreamHash.hash64(key), key, 0, key.length);
-    if (slot == NIL) {
-      return ABSENT;
-    }
-    touch(slot);
-    return lastOffsets[slot];
+    return lastOffset(StreamHash.hash64(key), key, 0, key.length);
   }
 
-  /** Whether {@code aggregateId} is cached; does not change the LRU order. */
+  /** {@link #lastOffset(String)} by id bytes and stream hash, as {@link #version(long, byte[], int, int)}. */
+  long lastOffset(long hash, byte[] key, int offset, int length) {
+    int slot = find(hash, key, offset, length);
+    if (slot < 0) {
+      return ABSENT;
+    }
+    int record = slot * RECORD_LONGS;
+    records[record + META] |= REFERENCED;
+    return records[record + LAST_OFFSET];
+  }
+
+  /** Whether {@code aggregateId} is cached; not a use. */
   public boolean contains(String aggregateId) {
     byte[] key = utf8(aggregateId);
-    return find(StreamHash.hash64(key), key, 0, key.length) != NIL;
+    return contains(StreamHash.hash64(key), key, 0, key.length);
+  }
+
+  /** {@link #contains(String)} by id bytes and stream hash. */
+  boolean contains(long hash, byte[] key, int offset, int length) {
+    return find(hash, key, offset, length) >= 0;
   }
 
   /**
    * Caches {@code version} and {@code lastOffset} for the aggregate whose UTF-8 id is
    * {@code key[offset, offset + length)} (copied when the aggregate is new) and whose stream hash is
-   * {@code hash}, as the most recently used entry, evicting the least recently used one if the cache is
-   * full.
+   * {@code hash}, as a use, evicting another entry if the cache is full.
    */
   public void put(long hash, byte[] key, int offset, int length, long version, long lastOffset) {
     if (version < 0) {
       throw new InvalidInputException("version", version, "must not be negative");
     }
     int slot = find(hash, key, offset, length);
-    if (slot == NIL) {
+    if (slot < 0) {
       slot = freeSlot();
-      hashes[slot] = hash;
-      keys[slot] = Arrays.copyOfRange(key, offset, offset + length);
-      keyBytes += KEY_OVERHEAD_BYTES + length;
+      storeKey(slot, hash, key, offset, length);
       place(slot);
-      linkAsNewest(slot);
-    } else {
-      touch(slot);
     }
-    versions[slot] = version;
-    lastOffsets[slot] = lastOffset;
+    int record = slot * RECORD_LONGS;
+    records[record + VERSION] = version;
+    records[record + LAST_OFFSET] = lastOffset;
+    records[record + META] |= REFERENCED;
   }
 
   /** {@link #put(long, byte[], int, int, long, long)} by id string. */
@@ -150,8 +199,13 @@ public final class StreamVersionCache {
   /** Forgets {@code aggregateId}; returns whether it was cached. */
   public boolean remove(String aggregateId) {
     byte[] key = utf8(aggregateId);
-    int slot = find(StreamHash.hash64(key), key, 0, key.length);
-    if (slot == NIL) {
+    return remove(StreamHash.hash64(key), key, 0, key.length);
+  }
+
+  /** {@link #remove(String)} by id bytes and stream hash. */
+  boolean remove(long hash, byte[] key, int offset, int length) {
+    int slot = find(hash, key, offset, length);
+    if (slot < 0) {
       return false;
     }
     removeSlot(slot);
@@ -166,7 +220,7 @@ public final class StreamVersionCache {
     int removed = 0;
     // downwards, so that the slot moved into a freed one has already been looked at
     for (int slot = size - 1; slot >= 0; slot--) {
-      if (lastOffsets[slot] >= offset) {
+      if (records[slot * RECORD_LONGS + LAST_OFFSET] >= offset) {
         removeSlot(slot);
         removed++;
       }
@@ -176,44 +230,95 @@ public final class StreamVersionCache {
 
   /** Forgets everything. */
   public void clear() {
-    Arrays.fill(tableSlots, 0);
-    Arrays.fill(keys, 0, size, null);
+    Arrays.fill(table, 0);
+    Arrays.fill(longKeys, 0, size, null);
     size = 0;
-    newest = NIL;
-    oldest = NIL;
-    keyBytes = 0;
+    hand = 0;
+    longKeyBytes = 0;
   }
 
-  /** Estimated heap bytes: the arrays plus the cached ids. */
+  /** Estimated heap bytes: the arrays plus the ids too long to be kept in place. */
   public long memoryBytes() {
-    return OBJECT_OVERHEAD_BYTES + (long) hashes.length * SLOT_BYTES + keyBytes;
+    return OBJECT_OVERHEAD_BYTES + (long) slots * SLOT_BYTES + longKeyBytes;
   }
 
+  /** The slot of the aggregate, or -1. */
   private int find(long hash, byte[] key, int offset, int length) {
-    for (int position = home(hash); tableSlots[position] != 0; position = (position + 1) & tableMask) {
-      if (tableHashes[position] == hash) {
-        int slot = tableSlots[position] - 1;
-        byte[] candidate = keys[slot];
-        if (candidate.length == length && Arrays.equals(candidate, 0, length, key, offset, offset + length)) {
+    for (int position = home(hash); table[position + 1] != 0; position = (position + 2) & tableMask) {
+      if (table[position] == hash) {
+        int slot = (int) table[position + 1] - 1;
+        if (keyEquals(slot, key, offset, length)) {
           return slot;
         }
       }
     }
-    return NIL;
+    return -1;
   }
 
-  /** A slot for a new entry: the next unused one, growing the arrays, or the least recently used one, evicted. */
+  private boolean keyEquals(int slot, byte[] key, int offset, int length) {
+    int record = slot * RECORD_LONGS;
+    if ((records[record + META] & LENGTH_MASK) != length) {
+      return false;
+    }
+    if (length > INLINE_KEY_BYTES) {
+      return Arrays.equals(longKeys[slot], 0, length, key, offset, offset + length);
+    }
+    for (int word = 0; word * Long.BYTES < length; word++) {
+      if (records[record + KEY_WORDS + word] != packedWord(key, offset, length, word)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Bytes {@code [8 * word, 8 * word + 8)} of the id, little-endian, zero past its end. */
+  private static long packedWord(byte[] key, int offset, int length, int word) {
+    int from = word * Long.BYTES;
+    int bytes = Math.min(Long.BYTES, length - from);
+    if (bytes == Long.BYTES) {
+      return (long) LONG_LE.get(key, offset + from);
+    }
+    long value = 0;
+    for (int i = bytes - 1; i >= 0; i--) {
+      value = (value << 8) | (key[offset + from + i] & 0xFF);
+    }
+    return value;
+  }
+
+  private void storeKey(int slot, long hash, byte[] key, int offset, int length) {
+    int record = slot * RECORD_LONGS;
+    records[record + HASH] = hash;
+    records[record + META] = length;
+    if (length > INLINE_KEY_BYTES) {
+      longKeys[slot] = Arrays.copyOfRange(key, offset, offset + length);
+      longKeyBytes += KEY_OVERHEAD_BYTES + length;
+      return;
+    }
+    for (int word = 0; word < INLINE_KEY_BYTES / Long.BYTES; word++) {
+      records[record + KEY_WORDS + word] = word * Long.BYTES < length ? packedWord(key, offset, length, word) : 0;
+    }
+  }
+
+  /** A slot for a new entry: the next unused one, growing the arrays, or one the clock evicts. */
   private int freeSlot() {
     if (size < capacity) {
-      if (size == hashes.length) {
-        growSlots(Math.min(capacity, 2 * hashes.length));
+      if (size == slots) {
+        growSlots(Math.min(capacity, 2 * slots));
       }
       return size++;
     }
-    int slot = oldest;
+    while (true) {
+      int meta = hand * RECORD_LONGS + META;
+      if ((records[meta] & REFERENCED) == 0) {
+        break;
+      }
+      records[meta] &= ~REFERENCED;
+      hand = (hand + 1) % size;
+    }
+    int slot = hand;
+    hand = (hand + 1) % size;
     unplace(slot);
-    unlinkFromLru(slot);
-    keyBytes -= KEY_OVERHEAD_BYTES + keys[slot].length;
+    forgetLongKey(slot);
     evictions++;
     return slot;
   }
@@ -221,82 +326,38 @@ public final class StreamVersionCache {
   /** Removes a slot and moves the last used slot into its place so that slots stay dense. */
   private void removeSlot(int slot) {
     unplace(slot);
-    unlinkFromLru(slot);
-    keyBytes -= KEY_OVERHEAD_BYTES + keys[slot].length;
+    forgetLongKey(slot);
     int last = size - 1;
     if (slot != last) {
       unplace(last);
-      boolean lastWasNewest = newest == last;
-      boolean lastWasOldest = oldest == last;
-      hashes[slot] = hashes[last];
-      keys[slot] = keys[last];
-      versions[slot] = versions[last];
-      lastOffsets[slot] = lastOffsets[last];
-      newer[slot] = newer[last];
-      older[slot] = older[last];
-      if (newer[slot] != NIL) {
-        older[newer[slot]] = slot;
-      }
-      if (older[slot] != NIL) {
-        newer[older[slot]] = slot;
-      }
-      if (lastWasNewest) {
-        newest = slot;
-      }
-      if (lastWasOldest) {
-        oldest = slot;
-      }
+      System.arraycopy(records, last * RECORD_LONGS, records, slot * RECORD_LONGS, RECORD_LONGS);
+      longKeys[slot] = longKeys[last];
+      longKeys[last] = null;
       place(slot);
     }
-    keys[last] = null;
     size--;
-  }
-
-  private void touch(int slot) {
-    if (slot != newest) {
-      unlinkFromLru(slot);
-      linkAsNewest(slot);
+    if (hand >= size) {
+      hand = 0;
     }
   }
 
-  private void linkAsNewest(int slot) {
-    newer[slot] = NIL;
-    older[slot] = newest;
-    if (newest != NIL) {
-      newer[newest] = slot;
-    }
-    newest = slot;
-    if (oldest == NIL) {
-      oldest = slot;
+  private void forgetLongKey(int slot) {
+    byte[] longKey = longKeys[slot];
+    if (longKey != null) {
+      longKeyBytes -= KEY_OVERHEAD_BYTES + longKey.length;
+      longKeys[slot] = null;
     }
   }
 
-  private void unlinkFromLru(int slot) {
-    int newerSlot = newer[slot];
-    int olderSlot = older[slot];
-    if (newerSlot != NIL) {
-      older[newerSlot] = olderSlot;
-    } else {
-      newest = olderSlot;
-    }
-    if (olderSlot != NIL) {
-      newer[olderSlot] = newerSlot;
-    } else {
-      oldest = newerSlot;
-    }
-    newer[slot] = NIL;
-    older[slot] = NIL;
-  }
-
-  /** Enters {@code slot} (its hash set) into the table. */
+  /** Enters {@code slot} (its record's hash set) into the table. */
   private void place(int slot) {
-    long hash = hashes[slot];
+    long hash = records[slot * RECORD_LONGS + HASH];
     int position = home(hash);
-    while (tableSlots[position] != 0) {
-      position = (position + 1) & tableMask;
+    while (table[position + 1] != 0) {
+      position = (position + 2) & tableMask;
     }
-    tableHashes[position] = hash;
-    tableSlots[position] = slot + 1;
+    table[position] = hash;
+    table[position + 1] = slot + 1;
   }
 
   /**
@@ -304,43 +365,40 @@ public final class StreamVersionCache {
    * (deletion without tombstones for linear probing).
    */
   private void unplace(int slot) {
-    int gap = home(hashes[slot]);
-    while (tableSlots[gap] != slot + 1) {
-      gap = (gap + 1) & tableMask;
+    int gap = home(records[slot * RECORD_LONGS + HASH]);
+    while (table[gap + 1] != slot + 1) {
+      gap = (gap + 2) & tableMask;
     }
-    tableSlots[gap] = 0;
-    for (int position = (gap + 1) & tableMask; tableSlots[position] != 0; position = (position + 1) & tableMask) {
-      int wanted = home(tableHashes[position]);
+    table[gap + 1] = 0;
+    for (int position = (gap + 2) & tableMask; table[position + 1] != 0; position = (position + 2) & tableMask) {
+      int wanted = home(table[position]);
       // the entry may move back to the gap unless its home lies cyclically in (gap, position]
       boolean homeAfterGap = gap <= position ? wanted > gap && wanted <= position : wanted > gap || wanted <= position;
       if (!homeAfterGap) {
-        tableHashes[gap] = tableHashes[position];
-        tableSlots[gap] = tableSlots[position];
-        tableSlots[position] = 0;
+        table[gap] = table[position];
+        table[gap + 1] = table[position + 1];
+        table[position + 1] = 0;
         gap = position;
       }
     }
   }
 
-  private void growSlots(int slots) {
-    hashes = Arrays.copyOf(hashes, slots);
-    keys = Arrays.copyOf(keys, slots);
-    versions = Arrays.copyOf(versions, slots);
-    lastOffsets = Arrays.copyOf(lastOffsets, slots);
-    newer = Arrays.copyOf(newer, slots);
-    older = Arrays.copyOf(older, slots);
-    int positions = Integer.highestOneBit(Math.max(1, slots - 1)) << 2;
-    tableHashes = new long[positions];
-    tableSlots = new int[positions];
-    tableMask = positions - 1;
+  private void growSlots(int newSlots) {
+    records = Arrays.copyOf(records, newSlots * RECORD_LONGS);
+    longKeys = Arrays.copyOf(longKeys, newSlots);
+    slots = newSlots;
+    int positions = Integer.highestOneBit(Math.max(1, newSlots - 1)) << 2;
+    table = new long[2 * positions];
+    tableMask = 2 * positions - 1;
     for (int slot = 0; slot < size; slot++) {
       place(slot);
     }
   }
 
+  /** The table index (even) where the probe for {@code hash} starts. */
   private int home(long hash) {
     // the stream hash is XXH64: its low bits are already well mixed
-    return (int) (hash ^ (hash >>> 32)) & tableMask;
+    return ((int) (hash ^ (hash >>> 32)) << 1) & tableMask;
   }
 
   private static byte[] utf8(String aggregateId) {

@@ -64,6 +64,26 @@ class MemtableTest {
   }
 
   @Test
+  void prefetchChangesNothing() {
+    // given hashes present, absent, and absent but sharing a present one's fingerprint
+    Memtable memtable = filled(ENTRIES);
+    long[] hashes = {hashOf(3), hashOf(AGGREGATES + 1), hashOf(3) ^ 1, hashOf(0)};
+    int sizeBefore = memtable.size();
+
+    // when
+    memtable.prefetch(hashes, hashes.length);
+
+    // then
+    assertThat(memtable.size()).isEqualTo(sizeBefore);
+    assertThat(memtable.distinctHashes()).isEqualTo(AGGREGATES);
+    assertThat(memtable.head(hashOf(AGGREGATES + 1))).isEqualTo(Memtable.NO_ENTRY);
+    assertThat(memtable.head(hashOf(3) ^ 1)).isEqualTo(Memtable.NO_ENTRY);
+    StreamEntryBuffer found = new StreamEntryBuffer();
+    memtable.find(hashOf(3), 1, Long.MAX_VALUE, found);
+    assertThat(found.size()).isEqualTo((ENTRIES - 3 + AGGREGATES - 1) / AGGREGATES);
+  }
+
+  @Test
   void aChainBecomesIrregularWhenAnotherAggregateSharesTheHashAndStaysSo() {
     // given
     Memtable memtable = new Memtable(0, 100);
