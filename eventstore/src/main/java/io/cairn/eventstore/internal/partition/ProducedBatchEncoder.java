@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.partition;
 
+import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.InvalidInputException;
 import io.cairn.eventstore.Partitioner;
 import io.cairn.eventstore.ProducerInfo;
@@ -18,7 +19,7 @@ import java.util.zip.CRC32C;
 
 /**
  * Checks a produced record batch and re-encodes it for the log on the partition owner (ADR 0007), in
- * one pass over its records: each record gets {@code cairn.v} = its aggregate's current version + 1
+ * one pass over its records (after a light one that only hashes the keys, see {@link #encode}): each record gets {@code cairn.v} = its aggregate's current version + 1
  * (several records of one aggregate in the batch get consecutive versions), then its {@code cairn.id},
  * {@code cairn.type} and user headers, key, value and timestamp unchanged; the batch keeps the
  * producer fields and the record order and gets the topic's compression. Alongside it collects the
@@ -226,9 +227,13 @@ final class ProducedBatchEncoder implements AutoCloseable {
    * Hashes the keys of the opened batch into {@link #hashes}, in a pass of their own, and returns how many
    * from the first were hashed. The encoding pass reuses them; {@link VersionLookup#prefetch} gets them first,
    * so that the version lookups of the encoding pass find their memory in the CPU cache. A record that cannot
-   * be read ends this pass quietly: the encoding pass reports it.
+   * be read ends this pass quietly: the encoding pass reports it. A compressed batch is not hashed ahead
+   * (returns 0): a second decompression would cost more than the lookups' cache misses.
    */
   private int hashKeys() {
+    if (reader.compression() != CompressionType.NONE) {
+      return 0;
+    }
     if (hashes.length < recordsCount) {
       hashes = new long[Math.max(recordsCount, 2 * hashes.length)];
     }

@@ -85,6 +85,7 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
       return;
     }
     try {
+      pacer.start();
       write();
       if (!index.renameInto(this)) {
         return;

@@ -28,13 +28,21 @@ final class WorkPacer {
   /** Units of work between two looks at the clock: a few microseconds of work, a small part of a slice. */
   private static final int UNITS_PER_CLOCK_READ = 64;
 
+  /** {@link #unitsPerClockRead} of a hurried pacer: {@code pace} never gets as far as the clock. */
+  private static final int NEVER = Integer.MAX_VALUE;
+
   private final double share;
   /** Nanoseconds of sleep per nanosecond of work. */
   private final double sleepPerWork;
   private final LongSupplier nanoClock;
   private final LongConsumer sleeper;
-  private volatile boolean hurried;
-  private boolean started;
+  /**
+   * {@value #UNITS_PER_CLOCK_READ}, or {@link #NEVER} once hurried. One field read by every {@code pace}, so that
+   * {@code pace} branches on nothing that differs between jobs: {@code pace} is compiled into the jobs' loops,
+   * and a branch the compiled code had never seen taken (the first call of a job, a hurried job after paced
+   * ones) threw those loops back to the interpreter and had them compiled again, several times a minute.
+   */
+  private volatile int unitsPerClockRead;
   private long sliceStart;
   private int units;
 
@@ -46,7 +54,8 @@ final class WorkPacer {
     this.sleepPerWork = (1 - share) / share;
     this.nanoClock = nanoClock;
     this.sleeper = sleeper;
-    this.hurried = share >= 1;
+    this.unitsPerClockRead = share >= 1 ? NEVER : UNITS_PER_CLOCK_READ;
+    this.sliceStart = nanoClock.getAsLong();
   }
 
   /** A pacer that never sleeps. */
@@ -71,12 +80,22 @@ final class WorkPacer {
 
   /** Whether {@link #pace()} no longer sleeps. */
   boolean isHurried() {
-    return hurried;
+    return unitsPerClockRead == NEVER;
   }
 
   /** Stops every later {@link #pace()} from sleeping, for good. */
   void hurry() {
-    hurried = true;
+    unitsPerClockRead = NEVER;
+  }
+
+  /**
+   * Begins the first slice now. The job calls it when its work starts (a pacer is made when the job is
+   * handed out, which may be a while before it runs); without it the first slice counts from the pacer's
+   * creation.
+   */
+  void start() {
+    units = 0;
+    sliceStart = nanoClock.getAsLong();
   }
 
   /**
@@ -89,20 +108,16 @@ final class WorkPacer {
 
   /** {@link #pace()} after {@code done} units of work at once. */
   void pace(int done) {
-    if (hurried) {
-      return;
-    }
     units += done;
-    if (units < UNITS_PER_CLOCK_READ) {
+    if (units < unitsPerClockRead) {
       return;
     }
     units = 0;
-    long now = nanoClock.getAsLong();
-    if (!started) {
-      started = true;
-      sliceStart = now;
+    if (isHurried()) {
+      // a hurried pacer's count wrapped round past NEVER
       return;
     }
+    long now = nanoClock.getAsLong();
     long worked = now - sliceStart;
     if (worked < SLICE_NANOS) {
       return;

@@ -82,6 +82,37 @@ class WorkPacerTest {
   }
 
   @Test
+  void aHurriedJobWhoseCountWrapsRoundStillDoesNotSleep() {
+    // given
+    WorkPacer pacer = pacer(0.25);
+    pacer.hurry();
+
+    // when the units counted reach Integer.MAX_VALUE exactly, after a long time
+    now += TimeUnit.SECONDS.toNanos(10);
+    pacer.pace(Integer.MAX_VALUE - 5);
+    pacer.pace(5);
+    work(pacer, 1_000);
+
+    // then
+    assertThat(sleeps).isEmpty();
+  }
+
+  @Test
+  void theFirstSliceStartsWhenTheJobStartsNotWhenItsPacerWasMade() {
+    // given a pacer made 1 s before its job runs
+    WorkPacer pacer = pacer(0.25);
+    now += TimeUnit.SECONDS.toNanos(1);
+
+    // when
+    pacer.start();
+    work(pacer, 1_000);
+
+    // then: 1 ms of work is paid with about 3 ms of sleep, not 3 s for the wait
+    long slept = sleeps.stream().mapToLong(Long::longValue).sum();
+    assertThat(slept).isBetween(TimeUnit.MICROSECONDS.toNanos(1_500), TimeUnit.MICROSECONDS.toNanos(3_000));
+  }
+
+  @Test
   void aFullShareNeverSleeps() {
     WorkPacer pacer = pacer(1);
     work(pacer, 1_000_000);
