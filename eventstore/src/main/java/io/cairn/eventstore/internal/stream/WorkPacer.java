@@ -114,7 +114,7 @@ final class WorkPacer {
     }
     units = 0;
     if (isHurried()) {
-      // a hurried pacer's count wrapped round past NEVER
+      // a hurried pacer whose count reached NEVER exactly, after wrapping round
       return;
     }
     long now = nanoClock.getAsLong();
