@@ -11,8 +11,10 @@ import java.util.function.ToIntFunction;
  */
 final class TopicArrays {
 
+  /** An array's element count. */
+  private static final int ARRAY_COUNT_BYTES = Integer.BYTES;
   /** Smallest topic item: empty name, no partitions. */
-  static final int MIN_TOPIC_BYTES = ProtocolReader.STRING_LENGTH_BYTES + Integer.BYTES;
+  static final int MIN_TOPIC_BYTES = ProtocolReader.STRING_LENGTH_BYTES + ARRAY_COUNT_BYTES;
 
   /** UTF-8 bytes of one Java char at most: 3 for a char of the BMP; a surrogate pair takes 4 for 2 chars. */
   private static final int MAX_UTF8_BYTES_PER_CHAR = 3;
@@ -31,10 +33,10 @@ final class TopicArrays {
    * per char, the most one takes) and array count, plus {@code partitionBytes} of each partition item.
    */
   static <P> int sizeHint(List<TopicItems<P>> topics, ToIntFunction<P> partitionBytes) {
-    long bytes = ProtocolReader.BYTES_LENGTH_BYTES;
+    long bytes = ARRAY_COUNT_BYTES;
     for (TopicItems<P> topic : topics) {
       bytes += ProtocolReader.STRING_LENGTH_BYTES + (long) MAX_UTF8_BYTES_PER_CHAR * topic.name().length()
-          + ProtocolReader.BYTES_LENGTH_BYTES;
+          + ARRAY_COUNT_BYTES;
       for (P partition : topic.partitions()) {
         bytes += partitionBytes.applyAsInt(partition);
       }

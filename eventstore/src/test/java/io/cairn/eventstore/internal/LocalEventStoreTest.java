@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal;
 
+import static io.cairn.eventstore.contract.StoreTestSupport.pollUntil;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,6 +42,7 @@ import io.vertx.core.Vertx;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -320,20 +322,18 @@ class LocalEventStoreTest {
 
     // then the deleted segments' files are closed, and not on the owner's thread (the close frees the page
     // cache)
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    List<FaultyStorageIo.Close> deletedSegmentCloses = List.of();
-    while (deletedSegmentCloses.isEmpty() && System.nanoTime() < deadline) {
-      deletedSegmentCloses = io.closes().stream()
-          .filter(close -> close.path().getFileName().toString().endsWith(".log") && !Files.exists(close.path()))
-          .toList();
-      if (deletedSegmentCloses.isEmpty()) {
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-      }
-    }
-    assertThat(deletedSegmentCloses).as("closes of segments deleted by retention").isNotEmpty();
-    assertThat(deletedSegmentCloses).extracting(FaultyStorageIo.Close::thread).doesNotContain(ownerThread);
+    pollUntil(() -> !deletedSegmentCloses(io).isEmpty(), Duration.ofSeconds(20),
+        "closes of segments deleted by retention");
+    assertThat(deletedSegmentCloses(io)).extracting(FaultyStorageIo.Close::thread).doesNotContain(ownerThread);
     assertThat(await(store.describeTopic("t")).partitions().get(0).logStartOffset()).isPositive();
     await(store.close());
+  }
+
+  /** The closes of {@code .log} files that no longer exist: segments deleted by retention. */
+  private static List<FaultyStorageIo.Close> deletedSegmentCloses(FaultyStorageIo io) {
+    return io.closes().stream()
+        .filter(close -> close.path().getFileName().toString().endsWith(".log") && !Files.exists(close.path()))
+        .toList();
   }
 
   private String ownerThreadOf(EventStore store, String topic) throws Exception {

@@ -66,7 +66,6 @@ public final class StreamVersionCache {
   /** Per table position, two longs: the hash of the slot there, then slot + 1 (0 when the position is free). */
   private long[] table;
   private int tableMask;
-  private int slots;
   private int size;
   private int hand;
   private long longKeyBytes;
@@ -103,13 +102,8 @@ public final class StreamVersionCache {
    * stream hash is {@code hash}, or {@link #ABSENT}; counts as a use.
    */
   public long version(long hash, byte[] key, int offset, int length) {
-    int slot = find(hash, key, offset, length);
-    if (slot < 0) {
-      return ABSENT;
-    }
-    int record = slot * RECORD_LONGS;
-    records[record + META] |= REFERENCED;
-    return records[record + VERSION];
+    int record = use(hash, key, offset, length);
+    return record < 0 ? ABSENT : records[record + VERSION];
   }
 
   /**
@@ -149,13 +143,19 @@ public final class StreamVersionCache {
 
   /** {@link #lastOffset(String)} by id bytes and stream hash, as {@link #version(long, byte[], int, int)}. */
   long lastOffset(long hash, byte[] key, int offset, int length) {
+    int record = use(hash, key, offset, length);
+    return record < 0 ? ABSENT : records[record + LAST_OFFSET];
+  }
+
+  /** The start of the aggregate's record in {@link #records}, marked as used, or -1 when it is not cached. */
+  private int use(long hash, byte[] key, int offset, int length) {
     int slot = find(hash, key, offset, length);
     if (slot < 0) {
-      return ABSENT;
+      return -1;
     }
     int record = slot * RECORD_LONGS;
     records[record + META] |= REFERENCED;
-    return records[record + LAST_OFFSET];
+    return record;
   }
 
   /** Whether {@code aggregateId} is cached; not a use. */
@@ -239,7 +239,7 @@ public final class StreamVersionCache {
 
   /** Estimated heap bytes: the arrays plus the ids too long to be kept in place. */
   public long memoryBytes() {
-    return OBJECT_OVERHEAD_BYTES + (long) slots * SLOT_BYTES + longKeyBytes;
+    return OBJECT_OVERHEAD_BYTES + (long) slots() * SLOT_BYTES + longKeyBytes;
   }
 
   /** The slot of the aggregate, or -1. */
@@ -302,8 +302,8 @@ public final class StreamVersionCache {
   /** A slot for a new entry: the next unused one, growing the arrays, or one the clock evicts. */
   private int freeSlot() {
     if (size < capacity) {
-      if (size == slots) {
-        growSlots(Math.min(capacity, 2 * slots));
+      if (size == slots()) {
+        growSlots(Math.min(capacity, 2 * slots()));
       }
       return size++;
     }
@@ -386,13 +386,17 @@ public final class StreamVersionCache {
   private void growSlots(int newSlots) {
     records = Arrays.copyOf(records, newSlots * RECORD_LONGS);
     longKeys = Arrays.copyOf(longKeys, newSlots);
-    slots = newSlots;
     int positions = Integer.highestOneBit(Math.max(1, newSlots - 1)) << 2;
     table = new long[2 * positions];
     tableMask = 2 * positions - 1;
     for (int slot = 0; slot < size; slot++) {
       place(slot);
     }
+  }
+
+  /** Slots the arrays have room for. */
+  private int slots() {
+    return records.length / RECORD_LONGS;
   }
 
   /** The table index (even) where the probe for {@code hash} starts. */
