@@ -101,18 +101,21 @@ public final class DefaultProducer implements CairnProducer {
       promise.fail(tooLarge(recordBytes));
       return true;
     }
-    if (!budget.tryReserve(recordBytes)) {
-      promise.fail(new BufferExhaustedException(recordBytes, budget.usedBytes(), budget.capacityBytes()));
-      return true;
-    }
     TopicRoute.WaitingRecord waiting = new TopicRoute.WaitingRecord(aggregateId, event, promise,
         System.currentTimeMillis(), recordBytes);
-    if (route.waitIfUnknown(waiting)) {
-      maybeLookUp(route);
-      return true;
+    switch (route.waitIfUnknown(waiting, budget)) {
+      case QUEUED -> {
+        maybeLookUp(route);
+        return true;
+      }
+      case NO_ROOM -> {
+        promise.fail(new BufferExhaustedException(recordBytes, budget.usedBytes(), budget.capacityBytes()));
+        return true;
+      }
+      default -> {
+        return false;
+      }
     }
-    budget.release(recordBytes);
-    return false;
   }
 
   /**

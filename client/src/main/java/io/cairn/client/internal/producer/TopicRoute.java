@@ -44,17 +44,31 @@ final class TopicRoute {
     return partitions;
   }
 
+  /** What {@link #waitIfUnknown} did with a record. */
+  enum Wait {
+    /** Queued, its {@code recordBytes} reserved. */
+    QUEUED,
+    /** Not queued: the count is known now; the caller routes the record itself. */
+    KNOWN,
+    /** Not queued: {@code budget} had no room for its {@code recordBytes}. */
+    NO_ROOM
+  }
+
   /**
-   * Queues a record while the count is unknown and returns true; returns false when the count became known
-   * meanwhile (the caller routes the record itself). Sets {@code startLookup} semantics: see
-   * {@link #claimLookup()}.
+   * Queues a record while the count is unknown, reserving its {@code recordBytes} of {@code budget}. Checked
+   * and reserved under the lock that {@link #resolve} holds, so that a record sent while the count is being
+   * resolved waits for the partitions instead of competing for {@code buffer.memory} with the batches the
+   * waiting records are being put into (it was refused although the open batch had room for it).
    */
-  synchronized boolean waitIfUnknown(WaitingRecord record) {
+  synchronized Wait waitIfUnknown(WaitingRecord record, MemoryBudget budget) {
     if (partitions != null) {
-      return false;
+      return Wait.KNOWN;
+    }
+    if (!budget.tryReserve(record.recordBytes())) {
+      return Wait.NO_ROOM;
     }
     waiting.add(record);
-    return true;
+    return Wait.QUEUED;
   }
 
   /** Whether the caller should start a metadata lookup (none is running). */
