@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -42,14 +43,26 @@ final class LogFiles {
     }
   }
 
-  /** The directory {@code <topic>-<partition>} somewhere under {@code dataDir}. */
+  /**
+   * The directory {@code <topic>-<partition>} somewhere under {@code dataDir}. Looks at directories
+   * only, so it is safe while a store is open and renames its temporary files.
+   */
   static Path partitionDir(Path dataDir, String topic, int partition) {
     String name = SegmentFiles.partitionDirName(topic, partition);
-    try (Stream<Path> paths = Files.walk(dataDir)) {
-      List<Path> found = paths.filter(Files::isDirectory)
-          .filter(p -> p.getFileName().toString().equals(name)).collect(Collectors.toList());
-      assertThat(found).as("partition directory %s under %s", name, dataDir).hasSize(1);
-      return found.get(0);
+    List<Path> found = new ArrayList<>();
+    collectDirectoriesNamed(dataDir, name, found);
+    assertThat(found).as("partition directory %s under %s", name, dataDir).hasSize(1);
+    return found.get(0);
+  }
+
+  private static void collectDirectoriesNamed(Path dir, String name, List<Path> found) {
+    try (DirectoryStream<Path> children = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      for (Path child : children) {
+        if (child.getFileName().toString().equals(name)) {
+          found.add(child);
+        }
+        collectDirectoriesNamed(child, name, found);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
