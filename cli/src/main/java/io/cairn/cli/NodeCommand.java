@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.eventstore.StoreOptions;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeOptions;
 import java.io.IOException;
@@ -85,6 +86,16 @@ public final class NodeCommand implements Callable<Integer> {
       description = "Event loops serving binary-protocol connections (default: "
           + NodeOptions.DEFAULT_NUM_NETWORK_THREADS + ").")
   private Integer numNetworkThreads;
+
+  @Option(names = "--flush-interval-ms", paramLabel = "MS",
+      description = "Longest time an append to a page-cache topic waits for a background fsync (default: "
+          + StoreOptions.DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS + ").")
+  private Long flushIntervalMs;
+
+  @Option(names = "--flush-interval-bytes", paramLabel = "BYTES",
+      description = "Bytes appended to a page-cache partition after which it fsyncs before its interval is up "
+          + "(default: " + StoreOptions.DEFAULT_PAGE_CACHE_FLUSH_BYTES + ").")
+  private Long flushIntervalBytes;
 
   @Option(names = "--metrics-refresh-interval-ms", paramLabel = "MS",
       description = "How often per-partition gauges are refreshed (default: "
@@ -176,6 +187,12 @@ public final class NodeCommand implements Callable<Integer> {
     }
     if (numNetworkThreads != null) {
       options.setNumNetworkThreads(numNetworkThreads);
+    }
+    if (flushIntervalMs != null) {
+      options.setFlushIntervalMs(flushIntervalMs);
+    }
+    if (flushIntervalBytes != null) {
+      options.setFlushIntervalBytes(flushIntervalBytes);
     }
     if (metricsRefreshIntervalMs != null) {
       options.setMetricsRefreshIntervalMs(metricsRefreshIntervalMs);

@@ -6,7 +6,9 @@ package io.cairn.eventstore;
  *   <li>{@link #DURABLE}: after an fsync that covers it (group commit: one fsync covers every append
  *       written before it started). Survives power loss. The default.</li>
  *   <li>{@link #PAGE_CACHE}: as soon as it is written to the OS page cache. Survives a crash of the
- *       process, not of the machine; the log is fsynced in the background and on segment roll.</li>
+ *       process, not of the machine; the log is fsynced in the background and on segment roll: after
+ *       {@link StoreOptions#pageCacheFlushIntervalMs()} at the latest, and once
+ *       {@link StoreOptions#pageCacheFlushBytes()} bytes were appended since the last fsync began.</li>
  * </ul>
  */
 public enum FlushMode {

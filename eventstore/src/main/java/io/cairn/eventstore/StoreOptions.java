@@ -18,20 +18,27 @@ public final class StoreOptions {
   public static final String STREAM_INDEX_MEMTABLE_ENTRIES = "stream.index.memtable.entries";
   public static final String RETENTION_CHECK_INTERVAL_MS = "log.retention.check.interval.ms";
   public static final String PAGE_CACHE_FLUSH_INTERVAL_MS = "flush.interval.ms";
+  public static final String PAGE_CACHE_FLUSH_BYTES = "flush.interval.bytes";
 
   /** Aggregates whose version is cached per partition for the append path. */
   public static final int DEFAULT_STREAM_CACHE_ENTRIES = 100_000;
   /** Stream-index entries kept in memory per partition before they are written to a sorted file. */
   public static final int DEFAULT_STREAM_INDEX_MEMTABLE_ENTRIES = 1_000_000;
   public static final long DEFAULT_RETENTION_CHECK_INTERVAL_MS = 5 * 60 * 1000;
-  /** How often page-cache mode fsyncs in the background. */
+  /** How often page-cache mode fsyncs in the background at the latest. */
   public static final long DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS = 1000;
+  /**
+   * Bytes appended after which page-cache mode fsyncs without waiting for its interval: 4 MiB, a fraction of a
+   * second at network rates, so that no single fsync writes back tens of megabytes (docs/benchmarks.md).
+   */
+  public static final long DEFAULT_PAGE_CACHE_FLUSH_BYTES = 4L * 1024 * 1024;
 
   private Path dataDir;
   private int streamCacheEntries = DEFAULT_STREAM_CACHE_ENTRIES;
   private int streamIndexMemtableEntries = DEFAULT_STREAM_INDEX_MEMTABLE_ENTRIES;
   private long retentionCheckIntervalMs = DEFAULT_RETENTION_CHECK_INTERVAL_MS;
   private long pageCacheFlushIntervalMs = DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS;
+  private long pageCacheFlushBytes = DEFAULT_PAGE_CACHE_FLUSH_BYTES;
   private StorageIo storageIo = StorageIo.DEFAULT;
   private StoreObserver observer = StoreObserver.NONE;
 
@@ -44,6 +51,7 @@ public final class StoreOptions {
     this.streamIndexMemtableEntries = other.streamIndexMemtableEntries;
     this.retentionCheckIntervalMs = other.retentionCheckIntervalMs;
     this.pageCacheFlushIntervalMs = other.pageCacheFlushIntervalMs;
+    this.pageCacheFlushBytes = other.pageCacheFlushBytes;
     this.storageIo = other.storageIo;
     this.observer = other.observer;
   }
@@ -92,9 +100,28 @@ public final class StoreOptions {
     return pageCacheFlushIntervalMs;
   }
 
+  /**
+   * Longest time an append to a {@link FlushMode#PAGE_CACHE} topic stays in the page cache before a background
+   * fsync covers it (what a machine crash can lose), at least 1 ms; a checkpoint of the recovery point comes
+   * with one of these flushes at most once a second.
+   */
   public StoreOptions setPageCacheFlushIntervalMs(long pageCacheFlushIntervalMs) {
     ensureAtLeast(PAGE_CACHE_FLUSH_INTERVAL_MS, pageCacheFlushIntervalMs, 1);
     this.pageCacheFlushIntervalMs = pageCacheFlushIntervalMs;
+    return this;
+  }
+
+  public long pageCacheFlushBytes() {
+    return pageCacheFlushBytes;
+  }
+
+  /**
+   * Bytes appended to a {@link FlushMode#PAGE_CACHE} partition after which it fsyncs in the background before
+   * its interval is up, at least 4096; spreads the write-back over many small fsyncs.
+   */
+  public StoreOptions setPageCacheFlushBytes(long pageCacheFlushBytes) {
+    ensureAtLeast(PAGE_CACHE_FLUSH_BYTES, pageCacheFlushBytes, 4096);
+    this.pageCacheFlushBytes = pageCacheFlushBytes;
     return this;
   }
 

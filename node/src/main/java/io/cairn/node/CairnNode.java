@@ -4,7 +4,6 @@ import io.cairn.eventstore.CairnException;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.EventStores;
 import io.cairn.eventstore.StorageException;
-import io.cairn.eventstore.StoreOptions;
 import io.cairn.node.internal.HttpApi;
 import io.cairn.node.internal.NodeMetrics;
 import io.cairn.node.internal.protocol.ProtocolLimits;
@@ -90,7 +89,7 @@ public final class CairnNode {
     AtomicBoolean storeOpen = new AtomicBoolean();
     // Completed without a Vert.x context: its listeners must still run after this Vert.x is closed.
     Promise<CairnNode> result = Promise.promise();
-    EventStores.openLocal(vertx, new StoreOptions().setDataDir(dataDir).setObserver(metrics))
+    EventStores.openLocal(vertx, copy.storeOptions(dataDir, metrics))
         .compose(store -> {
           storeOpen.set(true);
           Future<CairnNode> served;

@@ -5,15 +5,17 @@ import static io.cairn.eventstore.SettingValues.parseInt;
 import static io.cairn.eventstore.SettingValues.parseLong;
 
 import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.StoreOptions;
+import io.cairn.eventstore.spi.StoreObserver;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Options of a {@link CairnNode}: the HTTP API, the binary protocol (docs/protocol.md) and its limits.
- * Vert.x options style: Kafka-style names as constants (also the keys
- * of a node config file), defaults as named constants, fluent setters that validate, a copy
+ * Options of a {@link CairnNode}: the HTTP API, the binary protocol (docs/protocol.md) and its limits, and
+ * the store's background fsync of page-cache topics. Vert.x options style: Kafka-style names as constants
+ * (also the keys of a node config file), defaults as named constants, fluent setters that validate, a copy
  * constructor, and {@link #validate()} for the required options. Not thread-safe: configure, then hand
  * over.
  */
@@ -32,6 +34,10 @@ public final class NodeOptions {
   public static final String CONNECTIONS_MAX_IDLE_MS = "connections.max.idle.ms";
   public static final String MAX_CONNECTIONS = "max.connections";
   public static final String NUM_NETWORK_THREADS = "num.network.threads";
+  /** The store's {@link StoreOptions#PAGE_CACHE_FLUSH_INTERVAL_MS}. */
+  public static final String FLUSH_INTERVAL_MS = StoreOptions.PAGE_CACHE_FLUSH_INTERVAL_MS;
+  /** The store's {@link StoreOptions#PAGE_CACHE_FLUSH_BYTES}. */
+  public static final String FLUSH_INTERVAL_BYTES = StoreOptions.PAGE_CACHE_FLUSH_BYTES;
 
   /** Loopback only: a node is reachable from other hosts only when asked for. */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -75,9 +81,12 @@ public final class NodeOptions {
   private long connectionsMaxIdleMs = DEFAULT_CONNECTIONS_MAX_IDLE_MS;
   private int maxConnections = DEFAULT_MAX_CONNECTIONS;
   private int numNetworkThreads = DEFAULT_NUM_NETWORK_THREADS;
+  /** The store's settings other than its data directory (which is {@link #dataDir}). */
+  private final StoreOptions store;
 
   /** Options with every default and no data directory. */
   public NodeOptions() {
+    this.store = new StoreOptions();
   }
 
   /** A copy of {@code other}. */
@@ -95,6 +104,7 @@ public final class NodeOptions {
     this.connectionsMaxIdleMs = other.connectionsMaxIdleMs;
     this.maxConnections = other.maxConnections;
     this.numNetworkThreads = other.numNetworkThreads;
+    this.store = new StoreOptions(other.store);
   }
 
   /**
@@ -128,10 +138,12 @@ public final class NodeOptions {
       case CONNECTIONS_MAX_IDLE_MS -> setConnectionsMaxIdleMs(parseLong(name, trimmed));
       case MAX_CONNECTIONS -> setMaxConnections(parseInt(name, trimmed));
       case NUM_NETWORK_THREADS -> setNumNetworkThreads(parseInt(name, trimmed));
+      case FLUSH_INTERVAL_MS -> setFlushIntervalMs(parseLong(name, trimmed));
+      case FLUSH_INTERVAL_BYTES -> setFlushIntervalBytes(parseLong(name, trimmed));
       default -> throw new InvalidInputException(name, value, "is not a node option; known options: "
           + String.join(", ", DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, METRICS_REFRESH_INTERVAL_MS,
           SHUTDOWN_GRACE_MS, HOST, PORT, SOCKET_REQUEST_MAX_BYTES, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-          CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, NUM_NETWORK_THREADS));
+          CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, NUM_NETWORK_THREADS, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_BYTES));
     }
     return this;
   }
@@ -314,6 +326,39 @@ public final class NodeOptions {
     return this;
   }
 
+  /** Longest time an append to a page-cache topic waits for a background fsync. */
+  public long flushIntervalMs() {
+    return store.pageCacheFlushIntervalMs();
+  }
+
+  /**
+   * Longest time an append to a page-cache topic waits for a background fsync, at least 1; default
+   * {@value StoreOptions#DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS} (see {@link StoreOptions#setPageCacheFlushIntervalMs}).
+   */
+  public NodeOptions setFlushIntervalMs(long flushIntervalMs) {
+    store.setPageCacheFlushIntervalMs(flushIntervalMs);
+    return this;
+  }
+
+  /** Bytes appended to a page-cache partition after which it fsyncs before its interval is up. */
+  public long flushIntervalBytes() {
+    return store.pageCacheFlushBytes();
+  }
+
+  /**
+   * Bytes appended to a page-cache partition after which it fsyncs before its interval is up, at least 4096;
+   * default {@value StoreOptions#DEFAULT_PAGE_CACHE_FLUSH_BYTES} (see {@link StoreOptions#setPageCacheFlushBytes}).
+   */
+  public NodeOptions setFlushIntervalBytes(long flushIntervalBytes) {
+    store.setPageCacheFlushBytes(flushIntervalBytes);
+    return this;
+  }
+
+  /** The options of the node's store: these settings, the data directory and {@code observer}. */
+  StoreOptions storeOptions(Path dataDir, StoreObserver observer) {
+    return new StoreOptions(store).setDataDir(dataDir).setObserver(observer);
+  }
+
   /** Checks that every required option is set; returns this. */
   public NodeOptions validate() {
     if (dataDir == null) {
@@ -328,6 +373,7 @@ public final class NodeOptions {
         + ", " + HTTP_MAX_BODY_BYTES + "=" + httpMaxBodyBytes + ", " + HOST + "=" + host + ", " + PORT + "=" + port
         + ", " + SOCKET_REQUEST_MAX_BYTES + "=" + socketRequestMaxBytes + ", " + MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION
         + "=" + maxInFlightRequestsPerConnection + ", " + CONNECTIONS_MAX_IDLE_MS + "=" + connectionsMaxIdleMs
-        + ", " + MAX_CONNECTIONS + "=" + maxConnections + ", " + NUM_NETWORK_THREADS + "=" + numNetworkThreads;
+        + ", " + MAX_CONNECTIONS + "=" + maxConnections + ", " + NUM_NETWORK_THREADS + "=" + numNetworkThreads
+        + ", " + FLUSH_INTERVAL_MS + "=" + flushIntervalMs() + ", " + FLUSH_INTERVAL_BYTES + "=" + flushIntervalBytes();
   }
 }

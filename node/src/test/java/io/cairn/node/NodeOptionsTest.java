@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.InvalidInputException;
+import io.cairn.eventstore.StoreOptions;
+import io.cairn.eventstore.spi.StoreObserver;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -96,6 +98,28 @@ class NodeOptionsTest {
     assertRejected(() -> new NodeOptions().setConnectionsMaxIdleMs(0), "connections.max.idle.ms");
     assertRejected(() -> new NodeOptions().setMaxConnections(0), "max.connections");
     assertRejected(() -> new NodeOptions().set("num.network.threads", "0"), "num.network.threads");
+  }
+
+  @Test
+  void flushSettingsDefaultToTheStoresAndReachTheStoreOptionsByName() {
+    NodeOptions defaults = new NodeOptions();
+    NodeOptions options = new NodeOptions().setAll(Map.of("flush.interval.ms", "250", "flush.interval.bytes", "8192"));
+
+    StoreOptions store = new NodeOptions(options).storeOptions(Path.of("data"), StoreObserver.NONE);
+
+    assertThat(defaults.flushIntervalMs()).isEqualTo(StoreOptions.DEFAULT_PAGE_CACHE_FLUSH_INTERVAL_MS);
+    assertThat(defaults.flushIntervalBytes()).isEqualTo(StoreOptions.DEFAULT_PAGE_CACHE_FLUSH_BYTES);
+    assertThat(store.pageCacheFlushIntervalMs()).isEqualTo(250);
+    assertThat(store.pageCacheFlushBytes()).isEqualTo(8192);
+    assertThat(store.dataDir()).isEqualTo(Path.of("data"));
+    assertThat(options.toString()).contains("flush.interval.ms=250", "flush.interval.bytes=8192");
+  }
+
+  @Test
+  void badFlushSettingsAreRejectedNamingTheOption() {
+    assertRejected(() -> new NodeOptions().set("flush.interval.ms", "0"), "flush.interval.ms");
+    assertRejected(() -> new NodeOptions().setFlushIntervalBytes(4095), "flush.interval.bytes");
+    assertRejected(() -> new NodeOptions().set("flush.interval.bytes", "lots"), "flush.interval.bytes");
   }
 
   private static void assertRejected(Runnable action, String field) {

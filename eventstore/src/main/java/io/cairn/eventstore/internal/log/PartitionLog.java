@@ -101,6 +101,10 @@ public final class PartitionLog implements AutoCloseable {
 
   private volatile long logEndOffset;
   private volatile long flushedOffset;
+  /** Bytes appended since the log was opened (owner writes, any thread reads). */
+  private volatile long appendedBytes;
+  /** {@link #appendedBytes} when the last {@link #flush()} began. */
+  private volatile long appendedBytesAtFlush;
   private volatile long recoveryPoint;
   private volatile Throwable failure;
   private volatile boolean closed;
@@ -175,6 +179,14 @@ public final class PartitionLog implements AutoCloseable {
   /** The log end offset covered by the last successful {@link #flush()} (or recovery). */
   public long flushedOffset() {
     return flushedOffset;
+  }
+
+  /**
+   * Bytes appended since the last {@link #flush()} began (since open before the first): what the next
+   * flush has to write back, give or take a flush still running. O(1), any thread.
+   */
+  public long bytesSinceFlush() {
+    return appendedBytes - appendedBytesAtFlush;
   }
 
   /** The recovery point last persisted. */
@@ -287,6 +299,7 @@ public final class PartitionLog implements AutoCloseable {
       throw restoreAfterFailedAppend(segment, position, baseOffset, size, e);
     }
     logEndOffset = lastOffset + 1;
+    appendedBytes += size;
     return new LogAppendInfo(baseOffset, lastOffset, segment.baseOffset(), position, size);
   }
 
@@ -396,6 +409,7 @@ public final class PartitionLog implements AutoCloseable {
   public long flush() {
     synchronized (flushLock) {
       ensureFlushable();
+      appendedBytesAtFlush = appendedBytes;
       long end = logEndOffset;
       boolean dirDirty = dirNeedsFsync.getAndSet(false);
       try {

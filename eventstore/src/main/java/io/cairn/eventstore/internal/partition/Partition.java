@@ -57,7 +57,11 @@ import org.slf4j.LoggerFactory;
 public final class Partition extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
-  /** How often the owner checkpoints the recovery point and producer state, and flushes page-cache mode. */
+  /**
+   * How often the owner checkpoints the recovery point and producer state and looks for retention and
+   * stream-index work; a page-cache partition whose {@link StoreOptions#pageCacheFlushIntervalMs()} is shorter
+   * runs its maintenance at that interval instead (checkpoints stay at most this often).
+   */
   static final long MAINTENANCE_INTERVAL_MS = 1000;
   /** Most fsyncs one group-commit run does back to back before it gives its disk thread back. */
   static final int MAX_FLUSH_ROUNDS = 16;
@@ -82,7 +86,13 @@ public final class Partition extends VerticleBase {
   private volatile long logStartOffset;
   private long maintenanceTimer = -1;
   private long lastRetentionCheckMs;
+  /** Timed flushes so far; every {@link #flushesPerCheckpoint()}-th one, from the first, checkpoints. */
+  private long timedFlushes;
+  /** When the last timed flush began (the page-cache interval counts from there). */
+  private long lastTimedFlushMs;
   private boolean maintenanceRunning;
+  /** A page-cache flush started by {@link #maybeFlushEarly()} runs. */
+  private boolean earlyFlushRunning;
   private boolean compacting;
   private volatile boolean closing;
 
@@ -122,7 +132,8 @@ public final class Partition extends VerticleBase {
           logStartOffset = storage.logStartOffset();
           highWatermark = storage.logEndOffset();
           groupCommit = new GroupCommit(this::flushOffLoop, this::onDurable, this::maybeSignalIdle);
-          maintenanceTimer = vertx.setPeriodic(MAINTENANCE_INTERVAL_MS, id -> maintain());
+          lastTimedFlushMs = System.currentTimeMillis();
+          maintenanceTimer = vertx.setPeriodic(maintenanceIntervalMs(), id -> maintain());
           LOG.info("opened {}: {}", name, storage.recoverySummary());
           return null;
         });
@@ -290,7 +301,46 @@ public final class Partition extends VerticleBase {
     } else {
       advanceHighWatermark(storage.logEndOffset());
       promise.complete(result);
+      maybeFlushEarly();
     }
+  }
+
+  /**
+   * Page-cache mode: starts a flush on a disk thread once {@link StoreOptions#pageCacheFlushBytes()} bytes
+   * were appended since the last one began, unless a flush runs. Many small fsyncs instead of one per
+   * interval: a one-second fsync of tens of megabytes held up the appends written meanwhile for tens of
+   * milliseconds (docs/benchmarks.md). Owner thread.
+   */
+  private void maybeFlushEarly() {
+    if (earlyFlushRunning || maintenanceRunning || closing
+        || storage.bytesSinceFlush() < options.pageCacheFlushBytes()) {
+      return;
+    }
+    earlyFlushRunning = true;
+    onDisk(storage::flush, ar -> {
+      earlyFlushRunning = false;
+      if (ar.failed()) {
+        failBackgroundFlush(ar.cause());
+        return;
+      }
+      maybeRunStreamIndexJobs();
+    });
+  }
+
+  /** A background flush failed: the log is read-only now; appends waiting for an fsync fail. Owner thread. */
+  private void failBackgroundFlush(Throwable cause) {
+    LOG.error("{}: background flush failed; the partition is read-only", name, cause);
+    groupCommit.failAll(new PartitionReadOnlyException(name, cause));
+  }
+
+  /**
+   * The maintenance timer's period: {@value #MAINTENANCE_INTERVAL_MS} ms, or the page-cache flush interval
+   * if that is shorter.
+   */
+  private long maintenanceIntervalMs() {
+    return config.flushMode() == FlushMode.PAGE_CACHE
+        ? Math.min(MAINTENANCE_INTERVAL_MS, options.pageCacheFlushIntervalMs())
+        : MAINTENANCE_INTERVAL_MS;
   }
 
   private void ensureWritable() {
@@ -551,14 +601,24 @@ public final class Partition extends VerticleBase {
     }
   }
 
+  /**
+   * One tick of the maintenance timer: flushes (page-cache mode: when its interval has passed) and checkpoints
+   * with the flush, then issues stream-index jobs and applies retention when due.
+   */
   private void maintain() {
     if (maintenanceRunning || closing || storage.failure().isPresent()) {
       return;
     }
-    maintenanceRunning = true;
     long nowMs = System.currentTimeMillis();
     boolean retentionDue = nowMs - lastRetentionCheckMs >= options.retentionCheckIntervalMs();
-    Checkpoint checkpoint = storage.prepareCheckpoint();
+    if (!timedFlushDue(nowMs)) {
+      runDueWork(nowMs, retentionDue);
+      return;
+    }
+    maintenanceRunning = true;
+    lastTimedFlushMs = nowMs;
+    // a checkpoint needs the log durable up to it, so it comes with a flush, at most once per MAINTENANCE_INTERVAL_MS
+    Checkpoint checkpoint = timedFlushes++ % flushesPerCheckpoint() == 0 ? storage.prepareCheckpoint() : null;
     onDisk(() -> {
       long durable = storage.flush();
       if (checkpoint != null) {
@@ -568,22 +628,41 @@ public final class Partition extends VerticleBase {
     }, ar -> {
       maintenanceRunning = false;
       if (ar.failed()) {
-        LOG.error("{}: background flush failed; the partition is read-only", name, ar.cause());
-        groupCommit.failAll(new PartitionReadOnlyException(name, ar.cause()));
+        failBackgroundFlush(ar.cause());
         return;
       }
       if (config.flushMode() == FlushMode.PAGE_CACHE) {
         advanceHighWatermark(storage.logEndOffset());
       }
-      maybeRunStreamIndexJobs();
-      if (retentionDue) {
-        lastRetentionCheckMs = nowMs;
-        storage.applyRetention(nowMs);
-        closeRetiredFiles();
-        logStartOffset = storage.logStartOffset();
-        maybeCompact(nowMs);
-      }
+      runDueWork(nowMs, retentionDue);
     });
+  }
+
+  /**
+   * Whether this tick flushes: always in durable mode (the group commit has usually flushed already) and when
+   * the timer runs at the page-cache interval; else once that interval has passed since the last timed flush.
+   */
+  private boolean timedFlushDue(long nowMs) {
+    return config.flushMode() == FlushMode.DURABLE
+        || options.pageCacheFlushIntervalMs() <= MAINTENANCE_INTERVAL_MS
+        || nowMs - lastTimedFlushMs >= options.pageCacheFlushIntervalMs();
+  }
+
+  /** Timed flushes per checkpoint: one, more when the timer runs faster than {@value #MAINTENANCE_INTERVAL_MS} ms. */
+  private long flushesPerCheckpoint() {
+    return Math.max(1, MAINTENANCE_INTERVAL_MS / maintenanceIntervalMs());
+  }
+
+  /** Stream-index jobs whose data is durable, and retention (with compaction) when its check is due. */
+  private void runDueWork(long nowMs, boolean retentionDue) {
+    maybeRunStreamIndexJobs();
+    if (retentionDue) {
+      lastRetentionCheckMs = nowMs;
+      storage.applyRetention(nowMs);
+      closeRetiredFiles();
+      logStartOffset = storage.logStartOffset();
+      maybeCompact(nowMs);
+    }
   }
 
   /** Starts a compaction of a compacted topic's closed segments if one is due and none is running. */

@@ -499,6 +499,11 @@ final class PartitionStorage {
 
   // ---------------------------------------------------------------- durability (disk thread)
 
+  /** Bytes appended since the last {@link #flush()} began; any thread. */
+  long bytesSinceFlush() {
+    return log.bytesSinceFlush();
+  }
+
   /**
    * Fsyncs the log; returns the offset below which everything is durable. A flush that made new
    * records durable is reported to the {@link StoreObserver} with its duration.

@@ -89,6 +89,32 @@ class PartitionLogTest {
   }
 
   @Test
+  void bytesSinceFlushCountsEveryAppendedByteUntilAFlushBegins() {
+    // given
+    PartitionLog log = open(new TopicConfig());
+    ByteBuffer first = TestBatches.batch(0, 3, START_MS, 10);
+    ByteBuffer second = TestBatches.batch(3, 2, START_MS + 1, 10);
+    ByteBuffer third = TestBatches.batch(5, 1, START_MS + 2, 10);
+    ByteBuffer both = ByteBuffer.allocate(second.remaining() + third.remaining()).put(second.duplicate())
+        .put(third.duplicate()).flip();
+    assertThat(log.bytesSinceFlush()).isZero();
+
+    // when appended one by one and then two at once
+    log.append(first);
+    long afterOne = log.bytesSinceFlush();
+    log.appendAll(both);
+    long afterAll = log.bytesSinceFlush();
+    log.flush();
+
+    // then
+    assertThat(afterOne).isEqualTo(first.remaining());
+    assertThat(afterAll).isEqualTo(first.remaining() + both.remaining());
+    assertThat(log.bytesSinceFlush()).isZero();
+    log.append(TestBatches.batch(6, 1, START_MS + 3, 10));
+    assertThat(log.bytesSinceFlush()).isPositive();
+  }
+
+  @Test
   void appendAllStoresBatchesBackToBackExactlyAsAppendedOneByOne() {
     // given: the same five batches, once appended one by one and once in one call; an index entry every 100 bytes
     TopicConfig config = new TopicConfig().setIndexIntervalBytes(100);
