@@ -155,7 +155,7 @@ final class Memtable {
   void prefetch(long[] hashes, int count) {
     long touched = 0;
     for (int i = 0; i < count; i++) {
-      touched += table[(int) ((hashes[i] * TABLE_MIX) >>> tableShift)];
+      touched += table[homeSlot(hashes[i])];
     }
     for (int i = 0; i < count; i++) {
       touched += table[slotOf(hashes[i])];
@@ -309,7 +309,7 @@ final class Memtable {
 
   private int slotOf(long hash) {
     int mask = table.length - 1;
-    int slot = (int) ((hash * TABLE_MIX) >>> tableShift);
+    int slot = homeSlot(hash);
     long fingerprint = hash & SLOT_FINGERPRINT_MASK;
     while (true) {
       long stored = table[slot];
@@ -319,6 +319,11 @@ final class Memtable {
       }
       slot = (slot + 1) & mask;
     }
+  }
+
+  /** Where the probe for {@code hash} starts. */
+  private int homeSlot(long hash) {
+    return (int) ((hash * TABLE_MIX) >>> tableShift);
   }
 
   /**
