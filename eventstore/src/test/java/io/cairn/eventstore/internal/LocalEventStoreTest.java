@@ -39,6 +39,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -402,15 +404,7 @@ class LocalEventStoreTest {
         await(store.append(event("agg-" + a, v, "agg-" + a + "/" + (v + 1))));
       }
     }
-    Path partitionDir = dataDir.resolve("t-0");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    List<Path> chunks = List.of();
-    while (chunks.isEmpty() && System.nanoTime() < deadline) {
-      try (var files = Files.list(partitionDir)) {
-        chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).toList();
-      }
-    }
-    assertThat(chunks).isNotEmpty();
+    List<Path> chunks = awaitChunkFiles(dataDir.resolve("t-0"));
     // when every entry block of every chunk file rots on disk while the store runs
     int headerBytes = 56;
     int blockBytes = 4096;
@@ -593,26 +587,26 @@ class LocalEventStoreTest {
   }
 
   private static void deleteNewerHalfOfChunkFiles(Path partitionDir) throws Exception {
-    List<Path> chunks;
-    try (var files = Files.list(partitionDir)) {
-      chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).sorted().toList();
-    }
+    List<Path> chunks = chunkFiles(partitionDir);
     assertThat(chunks).as("chunk files of %s", partitionDir).hasSizeGreaterThan(1);
     for (Path chunk : chunks.subList(chunks.size() / 2, chunks.size())) {
       Files.delete(chunk);
     }
   }
 
-  private static List<Path> awaitChunkFiles(Path partitionDir) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-    List<Path> chunks = List.of();
-    while (chunks.isEmpty() && System.nanoTime() < deadline) {
-      try (var files = Files.list(partitionDir)) {
-        chunks = files.filter(f -> f.getFileName().toString().endsWith(".streams")).toList();
-      }
+  private static List<Path> awaitChunkFiles(Path partitionDir) {
+    pollUntil(() -> !chunkFiles(partitionDir).isEmpty(), Duration.ofSeconds(20),
+        "stream index chunk files in " + partitionDir);
+    return chunkFiles(partitionDir);
+  }
+
+  /** The stream index's {@code .streams} chunk files of {@code partitionDir}, oldest first. */
+  private static List<Path> chunkFiles(Path partitionDir) {
+    try (var files = Files.list(partitionDir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".streams")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    assertThat(chunks).as("stream index chunk files in %s", partitionDir).isNotEmpty();
-    return chunks;
   }
 
   @Test
