@@ -29,11 +29,26 @@ public final class Frames {
 
   /** A whole response frame: size, header with {@code correlationId}, body. */
   public static Buffer encodeResponse(int correlationId, ResponseBody body) {
-    Buffer frame = startFrame(body.sizeHint());
-    ProtocolWriter out = new ProtocolWriter(frame);
+    return encodeResponse(Buffer.buffer(responseFrameCapacity(body)), correlationId, body);
+  }
+
+  /**
+   * Writes the whole response frame (size, header with {@code correlationId}, body) into {@code frame}, which
+   * MUST be empty, and returns it: for callers that bring their own buffer, such as a pooled one.
+   */
+  public static Buffer encodeResponse(Buffer frame, int correlationId, ResponseBody body) {
+    if (frame.length() != 0) {
+      throw new IllegalArgumentException("the frame buffer must be empty, not " + frame.length() + " bytes long");
+    }
+    ProtocolWriter out = new ProtocolWriter(frame.appendInt(0));
     new ResponseHeader(correlationId).encode(out);
     body.encode(out);
     return finishFrame(frame);
+  }
+
+  /** The capacity a buffer for the response frame of {@code body} should start with: it rarely has to grow. */
+  public static int responseFrameCapacity(ResponseBody body) {
+    return frameCapacity(body.sizeHint());
   }
 
   /** A whole error frame. */
@@ -61,7 +76,11 @@ public final class Frames {
 
   /** A frame buffer with room for the size prefix, a header and {@code bodySizeHint} bytes of body. */
   private static Buffer startFrame(int bodySizeHint) {
-    return Buffer.buffer((int) Math.min(Integer.MAX_VALUE - 8, (long) INITIAL_FRAME_BYTES + bodySizeHint)).appendInt(0);
+    return Buffer.buffer(frameCapacity(bodySizeHint)).appendInt(0);
+  }
+
+  private static int frameCapacity(int bodySizeHint) {
+    return (int) Math.min(Integer.MAX_VALUE - 8, (long) INITIAL_FRAME_BYTES + bodySizeHint);
   }
 
   private static Buffer finishFrame(Buffer frame) {

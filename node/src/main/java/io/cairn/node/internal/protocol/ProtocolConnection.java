@@ -185,13 +185,7 @@ final class ProtocolConnection {
       return;
     }
     if (answer.answered) {
-      try {
-        answer.frame = Frames.encodeResponse(answer.correlationId, result.result());
-      } catch (RuntimeException e) {
-        LOG.warn("{} response (correlation id {}) cannot be encoded", answer.api, answer.correlationId, e);
-        fail(answer, ErrorCode.UNKNOWN_SERVER_ERROR, "the response cannot be encoded: " + ErrorMessages.of(e));
-        return;
-      }
+      answer.response = result.result();
     }
     answer.done = true;
     flush();
@@ -235,11 +229,26 @@ final class ProtocolConnection {
     if (answer.frame != null && !closeRequested) {
       socket.write(answer.frame);
       lastActivityNanos = now;
+    } else if (answer.response != null && !closeRequested) {
+      writeResponse(answer);
+      lastActivityNanos = now;
     }
     metrics.protocolRequestsEnded(1);
     metrics.protocolRequest(answer.api, now - answer.arrivedNanos);
     if (answer.error != null) {
       metrics.protocolRequestError(answer.api, answer.error.name());
+    }
+  }
+
+  /** Encodes the answer only now, as it is written: its pooled frame buffer lives from here to the write's end. */
+  private void writeResponse(PendingAnswer answer) {
+    try {
+      ResponseFrameWriter.write(socket, answer.correlationId, answer.response);
+    } catch (RuntimeException e) {
+      LOG.warn("{} response (correlation id {}) cannot be encoded", answer.api, answer.correlationId, e);
+      answer.error = ErrorCode.UNKNOWN_SERVER_ERROR;
+      socket.write(Frames.encodeError(new ErrorFrame(answer.correlationId, answer.error,
+          "the response cannot be encoded: " + ErrorMessages.of(e))));
     }
   }
 
@@ -303,7 +312,10 @@ final class ProtocolConnection {
     final long arrivedNanos;
     /** False for Produce with acks 0: processed, never answered. */
     final boolean answered;
+    /** The error frame of a failed request, or null. */
     Buffer frame;
+    /** The answer of a request that succeeded, encoded when it is written; or null. */
+    ResponseBody response;
     ErrorCode error;
     boolean done;
 
