@@ -167,6 +167,38 @@ class ProducerTest {
         assertThat(count).isBetween(1, 1024 / 100));
   }
 
+  @Test
+  void aSendableBatchTakesTheOtherPartitionsLingeringBatchesAlong() {
+    // given: two partitions, batches of 1 KiB, a linger that never ends, one record waiting in partition 1
+    CairnProducer producer = producer(options -> options.setLingerMs(600_000).setBatchSize(1024)
+        .setDeliveryTimeoutMs(700_000));
+    await(store.createTopic("pair", new TopicConfig().setPartitions(2)));
+    String inPartition0 = aggregateIn(0, 2);
+    Future<ProduceAck> lingering = producer.send("pair", aggregateIn(1, 2), event("alone"));
+    StoreTestSupport.assertHoldsFor(() -> !lingering.isComplete(), QUIET, "a lone record waits for linger.ms");
+
+    // when partition 0 fills a batch
+    List<Future<ProduceAck>> filling = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      filling.add(producer.send("pair", inPartition0, event("x".repeat(50))));
+    }
+
+    // then the lone record goes with it, long before its linger is over
+    StoreTestSupport.pollUntil(() -> filling.get(0).isComplete(), Duration.ofSeconds(10), "the full batch");
+    StoreTestSupport.pollUntil(lingering::isComplete, Duration.ofSeconds(10), "the lone record to ride along");
+    assertThat(await(lingering).partition()).isEqualTo(1);
+    assertThat(StoreTestSupport.readAll(store, "pair", 1)).extracting(StoredEvent::payload)
+        .containsExactly("alone".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String aggregateIn(int partition, int partitions) {
+    for (int i = 0; ; i++) {
+      if (Partitioner.partitionFor("agg-" + i, partitions) == partition) {
+        return "agg-" + i;
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(CompressionType.class)
   void compressedBatchesRoundTrip(CompressionType compression) {

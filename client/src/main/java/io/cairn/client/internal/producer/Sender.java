@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The producer's I/O side (Kafka's Sender): on the client's event loop it takes sendable batches from the
  * partition queues, numbers them and finishes their headers (the records were serialized in {@code send}),
- * packs one batch per partition into Produce requests of up to {@code max.request.size} bytes, keeps at most
+ * packs one batch per partition into Produce requests of up to {@code max.request.size} bytes (once one
+ * partition has a batch to send, the other partitions' open batches go along, younger than
+ * {@code linger.ms} or not, as Kafka's drain takes every partition of a ready node), keeps at most
  * {@code max.in.flight.requests.per.connection} requests unanswered, and settles each batch from its
  * partition's answer: stored (a duplicate counts), sent again after a retryable failure with backoff and in
  * order, or failed.
@@ -189,6 +191,7 @@ final class Sender {
   // collecting and encoding
 
   private List<ProducerBatch> collect(long now) {
+    boolean lingerOver = flushesRunning > 0 || anySendable(now);
     List<ProducerBatch> picked = new ArrayList<>();
     long requestBytes = 0;
     int count = partitions.size();
@@ -212,7 +215,7 @@ final class Sender {
       } else if (!partition.retries().isEmpty()) {
         continue;
       } else {
-        ProducerBatch head = partition.peekSendable(now, lingerNanos, flushesRunning > 0);
+        ProducerBatch head = partition.peekSendable(now, lingerNanos, lingerOver);
         if (head == null || (!picked.isEmpty() && requestBytes + head.sizeInBytes() > maxRequestSizeBytes)) {
           continue;
         }
@@ -225,6 +228,24 @@ final class Sender {
       requestBytes += batch.encoded().remaining();
     }
     return picked;
+  }
+
+  /**
+   * Whether some partition has a batch to send now (a retry whose backoff is over, or a batch that is full
+   * or {@code linger.ms} old). If so, a request goes out, and as in Kafka's producer the open batches of the
+   * other partitions ride along in it instead of waiting out their own linger.
+   */
+  private boolean anySendable(long now) {
+    for (PartitionState partition : partitions) {
+      if (partition.resetPending() || partition.backingOff(now)) {
+        continue;
+      }
+      if (partition.retryMayGo()
+          || (partition.retries().isEmpty() && partition.peekSendable(now, lingerNanos, false) != null)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
