@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One binary-protocol connection: splits the socket's bytes into frames, decodes each request, hands it to
  * the {@link RequestDispatcher} and writes the answers in the order the requests arrived, whatever order
- * they complete in (a queue of pending answers, written from its head).
+ * they complete in (a queue of pending answers, written from its head). An answer is encoded only when it is
+ * written, into a pooled direct buffer ({@link ResponseFrameWriter}).
  *
  * <ul>
  *   <li>In-flight limit: with {@code max.in.flight.requests.per.connection} answers pending, or while the
