@@ -121,10 +121,7 @@ public final class NodeCommand implements Callable<Integer> {
   private Integer httpMaxBodyBytes;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "Properties file with node options by name (data.dir, host, port, socket.request.max.bytes,"
-          + " max.in.flight.requests.per.connection, connections.max.idle.ms, max.connections,"
-          + " num.network.threads, http.host, http.port, http.max.body.bytes, metrics.refresh.interval.ms,"
-          + " shutdown.grace.ms); flags win.")
+      description = "Properties file with node options by name (" + NodeOptions.OPTION_NAMES + "); flags win.")
   private Path configFile;
 
   @Override

@@ -38,6 +38,11 @@ public final class NodeOptions {
   public static final String FLUSH_INTERVAL_MS = StoreOptions.PAGE_CACHE_FLUSH_INTERVAL_MS;
   /** The store's {@link StoreOptions#PAGE_CACHE_FLUSH_BYTES}. */
   public static final String FLUSH_INTERVAL_BYTES = StoreOptions.PAGE_CACHE_FLUSH_BYTES;
+  /** Every option name {@link #set} knows, comma-separated (a constant, so the CLI's help can name them). */
+  public static final String OPTION_NAMES = DATA_DIR + ", " + HOST + ", " + PORT + ", " + SOCKET_REQUEST_MAX_BYTES
+      + ", " + MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION + ", " + CONNECTIONS_MAX_IDLE_MS + ", " + MAX_CONNECTIONS + ", "
+      + NUM_NETWORK_THREADS + ", " + HTTP_HOST + ", " + HTTP_PORT + ", " + HTTP_MAX_BODY_BYTES + ", "
+      + METRICS_REFRESH_INTERVAL_MS + ", " + SHUTDOWN_GRACE_MS + ", " + FLUSH_INTERVAL_MS + ", " + FLUSH_INTERVAL_BYTES;
 
   /** Loopback only: a node is reachable from other hosts only when asked for. */
   public static final String DEFAULT_HTTP_HOST = "127.0.0.1";
@@ -141,9 +146,7 @@ public final class NodeOptions {
       case FLUSH_INTERVAL_MS -> setFlushIntervalMs(parseLong(name, trimmed));
       case FLUSH_INTERVAL_BYTES -> setFlushIntervalBytes(parseLong(name, trimmed));
       default -> throw new InvalidInputException(name, value, "is not a node option; known options: "
-          + String.join(", ", DATA_DIR, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY_BYTES, METRICS_REFRESH_INTERVAL_MS,
-          SHUTDOWN_GRACE_MS, HOST, PORT, SOCKET_REQUEST_MAX_BYTES, MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-          CONNECTIONS_MAX_IDLE_MS, MAX_CONNECTIONS, NUM_NETWORK_THREADS, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_BYTES));
+          + OPTION_NAMES);
     }
     return this;
   }

@@ -122,6 +122,20 @@ class NodeOptionsTest {
     assertRejected(() -> new NodeOptions().set("flush.interval.bytes", "lots"), "flush.interval.bytes");
   }
 
+  @Test
+  void everyListedNameIsAnOptionAndAnUnknownNameGetsTheList() {
+    for (String name : NodeOptions.OPTION_NAMES.split(", ")) {
+      try {
+        new NodeOptions().set(name, "1");
+      } catch (InvalidInputException e) {
+        assertThat(e.getMessage()).as("setting %s", name).doesNotContain("is not a node option");
+      }
+    }
+    assertThatThrownBy(() -> new NodeOptions().set("flush.interval", "1")).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("is not a node option").hasMessageContaining(NodeOptions.OPTION_NAMES);
+    assertThat(NodeOptions.OPTION_NAMES.split(", ")).hasSize(15).doesNotHaveDuplicates();
+  }
+
   private static void assertRejected(Runnable action, String field) {
     assertThatThrownBy(action::run).isInstanceOfSatisfying(InvalidInputException.class,
         e -> assertThat(e.field()).isEqualTo(field));
