@@ -79,8 +79,7 @@ public final class PeersCommand implements Callable<Integer> {
   /** What the network section's acknowledgements promise, printed with its figures. */
   static final String NETWORK_DURABILITY = "cairn: page-cache topic (flush.mode=page-cache, acknowledged once in "
       + "the page cache, fsynced in the background every 4 MiB or second); kafka: acks=1, broker defaults (no "
-      + "fsync per message); neither survives a "
-      + "power loss, both survive a process crash";
+      + "fsync per message); neither survives a power loss, both survive a process crash";
 
   static final String OCC_TOPIC = "bench-occ";
   static final String PAGE_CACHE_TOPIC = "bench-page-cache";

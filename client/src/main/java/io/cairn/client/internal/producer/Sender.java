@@ -198,7 +198,7 @@ final class Sender {
     int start = roundRobin++;
     for (int i = 0; i < count; i++) {
       PartitionState partition = partitions.get(Math.floorMod(start + i, count));
-      if (partition.resetPending() || partition.backingOff(now)) {
+      if (isHeld(partition, now)) {
         continue;
       }
       ProducerBatch batch;
@@ -237,7 +237,7 @@ final class Sender {
    */
   private boolean anySendable(long now) {
     for (PartitionState partition : partitions) {
-      if (partition.resetPending() || partition.backingOff(now)) {
+      if (isHeld(partition, now)) {
         continue;
       }
       if (partition.retryMayGo()
@@ -246,6 +246,11 @@ final class Sender {
       }
     }
     return false;
+  }
+
+  /** Whether {@code partition} sends nothing now: its sequence is being reset, or it backs off after an error. */
+  private static boolean isHeld(PartitionState partition, long now) {
+    return partition.resetPending() || partition.backingOff(now);
   }
 
   /**

@@ -21,11 +21,10 @@ import java.util.zip.CRC32C;
  * Checks a produced record batch and re-encodes it for the log on the partition owner (ADR 0007), in
  * one pass over its records (after a light one that only hashes the keys, see {@link #encode}): each record
  * gets {@code cairn.v} = its aggregate's current version + 1 (several records of one aggregate in the batch
- * get consecutive versions), then its {@code cairn.id},
- * {@code cairn.type} and user headers, key, value and timestamp unchanged; the batch keeps the
- * producer fields and the record order and gets the topic's compression. Alongside it collects the
- * batch's {@link StreamRuns} and {@link PendingVersions} for the caller to apply once the batch is in
- * the log.
+ * get consecutive versions), then its {@code cairn.id}, {@code cairn.type} and user headers, key, value and
+ * timestamp unchanged; the batch keeps the producer fields and the record order and gets the topic's
+ * compression. Alongside it collects the batch's {@link StreamRuns} and {@link PendingVersions} for the
+ * caller to apply once the batch is in the log.
  *
  * <p>Use: {@link #open} (header, CRC, producer fields), then {@link #encode}. Every rule broken fails
  * with {@link InvalidInputException} naming the field ({@code recordBatch.crc},

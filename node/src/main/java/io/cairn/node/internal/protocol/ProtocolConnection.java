@@ -193,10 +193,7 @@ final class ProtocolConnection {
   }
 
   private void fail(PendingAnswer answer, ErrorCode code, String message) {
-    answer.error = code;
-    if (answer.answered) {
-      answer.frame = Frames.encodeError(new ErrorFrame(answer.correlationId, code, message));
-    }
+    answer.setError(code, message);
     answer.done = true;
     flush();
   }
@@ -247,9 +244,8 @@ final class ProtocolConnection {
       ResponseFrameWriter.write(socket, answer.correlationId, answer.response);
     } catch (RuntimeException e) {
       LOG.warn("{} response (correlation id {}) cannot be encoded", answer.api, answer.correlationId, e);
-      answer.error = ErrorCode.UNKNOWN_SERVER_ERROR;
-      socket.write(Frames.encodeError(new ErrorFrame(answer.correlationId, answer.error,
-          "the response cannot be encoded: " + ErrorMessages.of(e))));
+      answer.setError(ErrorCode.UNKNOWN_SERVER_ERROR, "the response cannot be encoded: " + ErrorMessages.of(e));
+      socket.write(answer.frame);
     }
   }
 
@@ -325,6 +321,14 @@ final class ProtocolConnection {
       this.api = api;
       this.arrivedNanos = arrivedNanos;
       this.answered = answered;
+    }
+
+    /** Records {@code code} as the outcome and, if the request is answered, encodes its error frame. */
+    void setError(ErrorCode code, String message) {
+      error = code;
+      if (answered) {
+        frame = Frames.encodeError(new ErrorFrame(correlationId, code, message));
+      }
     }
   }
 }
