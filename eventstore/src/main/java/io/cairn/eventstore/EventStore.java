@@ -123,9 +123,7 @@ public interface EventStore {
    * {@code fromOffset} to appear (a long poll; 0 answers at once). An empty result after the wait is not
    * an error. As for {@link #read}: only acknowledged records, whole batches (the first may start before
    * {@code fromOffset}), and a {@code fromOffset} below the log start reads from the log start. A
-   * waiting fetch fails with {@link StoreClosedException} when the store closes. The local store reads
-   * records it appended moments ago (a partition's last few MiB, in the page cache) on the calling thread, so
-   * such a fetch that need not wait is complete on return; older records are read on a disk thread.
+   * waiting fetch fails with {@link StoreClosedException} when the store closes.
    */
   Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs);
 

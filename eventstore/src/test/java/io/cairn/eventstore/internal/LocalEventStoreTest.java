@@ -28,7 +28,6 @@ import io.cairn.eventstore.ReadResult;
 import io.cairn.eventstore.StorageException;
 import io.cairn.eventstore.StoreClosedException;
 import io.cairn.eventstore.StoreOptions;
-import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.UnknownTopicException;
@@ -482,31 +481,6 @@ class LocalEventStoreTest {
     } finally {
       io.releaseWrites();
     }
-    await(store.close());
-  }
-
-  @Test
-  void aFetchOfRecordsJustAppendedIsAnsweredOnTheCallingThreadAndAfterAReopenFromADiskThread() throws Exception {
-    // given
-    EventStore store = open(1024);
-    await(store.createTopic("t", new TopicConfig()));
-    await(store.append(event("a", 0, "a/1")));
-    await(store.append(event("b", 0, "b/1")));
-
-    // when a fetch asks for them
-    Future<FetchResult> fetched = store.fetch("t", 0, 0, 1 << 20, 0);
-
-    // then it is answered before fetch returns: they are in the page cache, read on this thread
-    assertThat(fetched.isComplete()).isTrue();
-    assertThat(fetched.result().events()).extracting(StoredEvent::aggregateId).containsExactly("a", "b");
-
-    // when the store is reopened, the same records are no longer recent and are read on a disk thread
-    await(store.close());
-    store = open(1024);
-    FetchResult reread = await(store.fetch("t", 0, 1, 1 << 20, 0));
-
-    // then
-    assertThat(reread.events()).extracting(StoredEvent::aggregateId).containsExactly("b");
     await(store.close());
   }
 

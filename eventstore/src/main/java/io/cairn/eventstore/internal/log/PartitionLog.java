@@ -105,12 +105,6 @@ public final class PartitionLog implements AutoCloseable {
   private volatile long appendedBytes;
   /** {@link #appendedBytes} when the last {@link #flush()} began. */
   private volatile long appendedBytesAtFlush;
-  /**
-   * Appended bytes between two moves of the {@link #isRecentlyAppended} floor: the last 4-8 MiB appended count
-   * as recent. A tailing consumer lags by far less; one catching up from further back reads on disk threads.
-   */
-  static final long RECENT_APPENDS_WINDOW_BYTES = 4L << 20;
-  private final RecentAppends recentAppends = new RecentAppends(RECENT_APPENDS_WINDOW_BYTES);
   private volatile long recoveryPoint;
   private volatile Throwable failure;
   private volatile boolean closed;
@@ -152,7 +146,6 @@ public final class PartitionLog implements AutoCloseable {
       log.active.enablePreallocation(log.preallocationStepBytes());
       log.logStartOffset = log.segments.firstKey();
       log.logEndOffset = log.active.nextOffset();
-      log.recentAppends.opened(log.logEndOffset);
       log.recoveryPoint = loaded.recoveryPoint();
       log.flushedOffset = loaded.flushedOffset();
       log.recoveryReport = loaded.report();
@@ -194,15 +187,6 @@ public final class PartitionLog implements AutoCloseable {
    */
   public long bytesSinceFlush() {
     return appendedBytes - appendedBytesAtFlush;
-  }
-
-  /**
-   * Whether the record at {@code offset} (if there is one) was appended by this process among its last few
-   * MiB, so that its pages are in the page cache and {@link #readBatches} from it is a memory copy, not disk
-   * I/O. O(1), any thread.
-   */
-  public boolean isRecentlyAppended(long offset) {
-    return recentAppends.holds(offset);
   }
 
   /** The recovery point last persisted. */
@@ -316,7 +300,6 @@ public final class PartitionLog implements AutoCloseable {
     }
     logEndOffset = lastOffset + 1;
     appendedBytes += size;
-    recentAppends.appended(appendedBytes, logEndOffset);
     return new LogAppendInfo(baseOffset, lastOffset, segment.baseOffset(), position, size);
   }
 

@@ -489,22 +489,13 @@ public final class Partition extends VerticleBase {
     return readVisible(fromOffset, maxBytes, Partition::callNow);
   }
 
-  /**
-   * Reads on the calling thread when the records from {@code fromOffset} were appended moments ago
-   * ({@link PartitionStorage#isRecentlyAppended}): they are in the page cache, and a consumer near the log end
-   * would otherwise wait for a disk thread and its own thread to wake on every fetch. Older records, which may
-   * need the disk, are read on a disk thread. Any thread.
-   */
   private Future<FetchResult> readForFetch(long fromOffset, int maxBytes) {
-    if (storage.isRecentlyAppended(Math.max(fromOffset, logStartOffset))) {
-      return readVisible(fromOffset, maxBytes, Partition::callNow);
-    }
     return readVisible(fromOffset, maxBytes, read -> diskExecutor.executeBlocking(read, false));
   }
 
   /**
    * What a fetch from {@code fromOffset} may see now (below the high watermark, from the log start), read by
-   * {@code reader}; an empty result without reading when there is nothing to see. Any thread.
+   * {@code reader}; an empty result without reading when there is nothing to see. Owner thread.
    */
   private Future<FetchResult> readVisible(long fromOffset, int maxBytes,
                                           Function<Callable<FetchResult>, Future<FetchResult>> reader) {

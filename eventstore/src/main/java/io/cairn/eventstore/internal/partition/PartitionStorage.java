@@ -607,11 +607,6 @@ final class PartitionStorage {
 
   // ---------------------------------------------------------------- reads
 
-  /** Whether the log's record at {@code offset} was among its last few MiB appended (in the page cache). Any thread. */
-  boolean isRecentlyAppended(long offset) {
-    return log.isRecentlyAppended(offset);
-  }
-
   /** Raw whole batches from the one holding {@code fromOffset}, below {@code visibleEnd} (any thread). */
   ByteBuffer readBatches(long fromOffset, int maxBytes, long visibleEnd) {
     return log.readBatches(fromOffset, maxBytes, visibleEnd);

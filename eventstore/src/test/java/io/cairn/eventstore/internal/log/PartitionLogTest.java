@@ -89,37 +89,6 @@ class PartitionLogTest {
   }
 
   @Test
-  void recordsAppendedSinceTheOpenAreRecentUntilTwoWindowsOfAppendsAndOneMoreFollowThem() {
-    // given a log reopened with offsets 0-2
-    PartitionLog first = open(new TopicConfig());
-    append(first, 3, 10, START_MS);
-    first.close();
-    opened.remove(first);
-    PartitionLog log = open(new TopicConfig());
-
-    // when one batch is appended
-    append(log, 2, 10, START_MS);
-
-    // then only what this open appended is recent
-    assertThat(log.isRecentlyAppended(2)).isFalse();
-    assertThat(log.isRecentlyAppended(3)).isTrue();
-    assertThat(log.isRecentlyAppended(4)).isTrue();
-
-    // when two windows and one more append follow, in batches of about 64 KiB
-    long endBefore = log.logEndOffset();
-    long appended = 0;
-    int lastAppend = 0;
-    while (appended < 2 * PartitionLog.RECENT_APPENDS_WINDOW_BYTES + lastAppend) {
-      lastAppend = append(log, 64, 1_000, START_MS).sizeInBytes();
-      appended += lastAppend;
-    }
-
-    // then the first appends are no longer recent, the last one is
-    assertThat(log.isRecentlyAppended(endBefore - 1)).isFalse();
-    assertThat(log.isRecentlyAppended(log.logEndOffset() - 1)).isTrue();
-  }
-
-  @Test
   void bytesSinceFlushCountsEveryAppendedByteUntilAFlushBegins() {
     // given
     PartitionLog log = open(new TopicConfig());
