@@ -21,7 +21,7 @@ import java.nio.ByteBuffer;
 public interface EventBatchWriter {
 
   /**
-   * Appends one record keyed by {@code aggregateId}: {@code cairn.id}, {@code cairn.type}, the user's headers,
+   * Appends one record keyed by {@code aggregateId}: {@code cairn.e} (version 0, event id, type), the user's headers,
    * the payload (null = tombstone), timestamped {@code timestampMs}. Returns false, writing nothing, when the
    * record does not fit the buffer's capacity or the batch has the most records a batch may hold (start a new
    * batch; {@link EventBatches#capacityFor} tells the capacity an empty writer needs for it). The size check

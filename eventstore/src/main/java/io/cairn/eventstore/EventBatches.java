@@ -18,8 +18,8 @@ public final class EventBatches {
   /**
    * One record batch holding {@code events} in order, ready for {@link EventStore#produce}: base offset 0,
    * the given compression and producer fields, each record keyed by its aggregate id, timestamped
-   * {@code timestampMs} and carrying the reserved {@code cairn.id} and {@code cairn.type} headers, then
-   * the user's (the partition owner adds {@code cairn.v}). Events are checked as an append checks them;
+   * {@code timestampMs} and carrying the reserved {@code cairn.e} header (version 0, event id, type), then
+   * the user's (the partition owner writes the version in). Events are checked as an append checks them;
    * fails with {@link InvalidInputException} naming the field ({@code events}, {@code events[3].type},
    * {@code events[0].aggregateId}, {@code events[1].headers}). A null payload (tombstone) is encoded; the
    * store accepts it only on a compacted topic. The result is a new heap buffer, position 0, owned by

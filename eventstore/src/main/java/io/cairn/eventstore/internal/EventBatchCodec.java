@@ -19,7 +19,7 @@ import java.util.Objects;
 
 /**
  * What {@code EventBatches} does: builds produce batches (one v2 batch, records keyed by aggregate id
- * with {@code cairn.id} and {@code cairn.type}, no {@code cairn.v}) and decodes fetched batches into
+ * with {@code cairn.e} holding version 0) and decodes fetched batches into
  * {@link StoredEvent}s.
  *
  * <p>Thread-safe. Each thread keeps one {@link RecordBatchBuilder} (its arrays and compression contexts)

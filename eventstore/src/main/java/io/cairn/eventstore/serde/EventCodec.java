@@ -5,7 +5,7 @@ import java.util.Set;
 /**
  * Turns the events of one family (typically an aggregate's sealed event interface) into stored
  * payloads and back. Each event class has a stable type name, written as the record's
- * {@code cairn.type}; the Java class name is never stored.
+ * type (in its {@code cairn.e} header); the Java class name is never stored.
  *
  * <p>{@link #decode} reads events written with any registered schema version of their type and
  * returns them as the current class: older versions are upcast (Avro schema resolution, or JSON

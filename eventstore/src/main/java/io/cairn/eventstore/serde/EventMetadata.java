@@ -13,7 +13,7 @@ import java.util.UUID;
  * timestamp are the record's own; the rest travels in plain record headers named by the constants
  * here (user header space: the store reserves only {@code cairn.*}).
  *
- * @param eventId       the event's unique id ({@code cairn.id})
+ * @param eventId       the event's unique id (in the record's {@code cairn.e} header)
  * @param correlationId the id of the conversation the event belongs to, or null
  * @param causationId   the id of what caused the event (a command id), or null
  * @param timestamp     when the record was written (the record timestamp)

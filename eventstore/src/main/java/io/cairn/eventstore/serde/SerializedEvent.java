@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * An event as bytes, with what a reader needs to decode it.
  *
- * @param type        the stable event type name (the record's {@code cairn.type})
+ * @param type        the stable event type name (in the record's {@code cairn.e} header)
  * @param payload     the encoded event; arrays are not copied, callers MUST NOT change them
  * @param contentType how {@code payload} is encoded, such as {@value ContentTypes#JSON} or
  *                    {@value ContentTypes#AVRO}

@@ -1875,30 +1875,46 @@ public abstract class EventStoreContractTest {
 
     @Test
     void recordWithoutEventIdOrTypeIsRejectedNamingRecordAndHeader() {
-      // given: record 1 lacks cairn.id, or record 2 lacks cairn.type
+      // given: record 1 lacks cairn.e, record 2 has one too short for an event id, record 3 an empty type,
+      // record 4 a type that is not UTF-8
       RawBatches.RawRecord good = RawBatches.event("a", "E", "{}");
-      RawBatches.RawRecord noId = RawBatches.withHeaders(RawBatches.event("b", "E", "{}"),
-          List.of(new RawBatches.RawHeader("cairn.type", utf8("E"))));
-      RawBatches.RawRecord noType = RawBatches.withHeaders(RawBatches.event("b", "E", "{}"),
-          List.of(RawBatches.event("b", "E", "{}").headers().get(0)));
+      RawBatches.RawRecord noHeader = RawBatches.withHeaders(RawBatches.event("b", "E", "{}"), List.of());
+      RawBatches.RawRecord noId = RawBatches.withHeaders(good,
+          List.of(new RawBatches.RawHeader("cairn.e", new byte[20])));
+      RawBatches.RawRecord noType = RawBatches.withHeaders(good,
+          List.of(RawBatches.eventHeader(0L, UUID.randomUUID(), new byte[0])));
+      RawBatches.RawRecord badType = RawBatches.withHeaders(good,
+          List.of(RawBatches.eventHeader(0L, UUID.randomUUID(), new byte[] {(byte) 0xc3})));
 
       // when / then
-      InvalidInputException missingId = assertInvalid(() -> store.produce("prod", 0,
-          RawBatches.batch(List.of(good, noId))), "records[1]");
-      assertThat(missingId.field()).contains("cairn.id");
-      InvalidInputException missingType = assertInvalid(() -> store.produce("prod", 0,
-          RawBatches.batch(List.of(good, good, noType))), "records[2]");
-      assertThat(missingType.field()).contains("cairn.type");
+      InvalidInputException missing = assertInvalid(() -> store.produce("prod", 0,
+          RawBatches.batch(List.of(good, noHeader))), "records[1].headers.cairn.e");
+      assertThat(missing.getMessage()).contains("is missing");
+      InvalidInputException tooShort = assertInvalid(() -> store.produce("prod", 0,
+          RawBatches.batch(List.of(good, good, noId))), "records[2].headers.cairn.e");
+      assertThat(tooShort.getMessage()).contains("20 bytes", "event id (16 bytes)");
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(good, good, good, noType))),
+          "records[3].headers.cairn.e.type");
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(good, badType))),
+          "records[1].headers.cairn.e.type");
       assertNothingStored("prod");
     }
 
     @Test
     void versionHeaderNullKeyAndReservedHeadersAreRejected() {
       RawBatches.RawRecord good = RawBatches.event("a", "E", "{}");
-      List<RawBatches.RawHeader> withVersion = new ArrayList<>(good.headers());
-      withVersion.add(0, new RawBatches.RawHeader("cairn.v", new byte[8]));
+      List<RawBatches.RawHeader> withVersion = List.of(RawBatches.eventHeader(5L, UUID.randomUUID(), utf8("E")));
+      InvalidInputException versioned = assertInvalid(() -> store.produce("prod", 0,
+          RawBatches.batch(List.of(RawBatches.withHeaders(good, withVersion)))), "records[0].headers.cairn.e.version");
+      assertThat(versioned.getMessage()).contains("the store assigns the stream version");
+      List<RawBatches.RawHeader> withOldVersion = new ArrayList<>(good.headers());
+      withOldVersion.add(0, new RawBatches.RawHeader("cairn.v", new byte[8]));
       assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(RawBatches.withHeaders(good,
-          withVersion)))), "records[0].headers");
+          withOldVersion)))), "records[0].headers[0].key");
+      List<RawBatches.RawHeader> twice = new ArrayList<>(good.headers());
+      twice.add(RawBatches.eventHeader(0L, UUID.randomUUID(), utf8("E")));
+      assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(RawBatches.withHeaders(good,
+          twice)))), "records[0].headers[1].key");
       List<RawBatches.RawHeader> withOther = new ArrayList<>(good.headers());
       withOther.add(new RawBatches.RawHeader("cairn.secret", utf8("x")));
       assertInvalid(() -> store.produce("prod", 0, RawBatches.batch(List.of(good, RawBatches.withHeaders(good,

@@ -11,7 +11,7 @@ import java.util.zip.CRC32C;
 /**
  * Builds uncompressed Kafka record batches v2 byte by byte, independently of the store's own encoder,
  * so the contract suite can hand {@code EventStore.produce} batches that {@code EventBatches.encode}
- * would never build (a missing {@code cairn.id}, a {@code cairn.v} header, a null key). Layout as in
+ * would never build (a missing {@code cairn.e}, a version already set, a null key). Layout as in
  * docs/format.md. Stateless.
  */
 public final class RawBatches {
@@ -31,12 +31,17 @@ public final class RawBatches {
   private RawBatches() {
   }
 
-  /** A record as {@code EventBatches.encode} writes it: key, value, {@code cairn.id}, {@code cairn.type}. */
+  /** A record as {@code EventBatches.encode} writes it: key, value, {@code cairn.e} (version 0, event id, type). */
   public static RawRecord event(String aggregateId, String type, String payload) {
     List<RawHeader> headers = new ArrayList<>();
-    headers.add(new RawHeader("cairn.id", uuidBytes(UUID.randomUUID())));
-    headers.add(new RawHeader("cairn.type", type.getBytes(StandardCharsets.UTF_8)));
+    headers.add(eventHeader(0L, UUID.randomUUID(), type.getBytes(StandardCharsets.UTF_8)));
     return new RawRecord(aggregateId, payload.getBytes(StandardCharsets.UTF_8), headers);
+  }
+
+  /** A {@code cairn.e} header holding {@code version}, {@code eventId} and the type bytes {@code type}. */
+  public static RawHeader eventHeader(long version, UUID eventId, byte[] type) {
+    return new RawHeader("cairn.e", ByteBuffer.allocate(3 * Long.BYTES + type.length).putLong(version)
+        .put(uuidBytes(eventId)).put(type).array());
   }
 
   /** {@code record} with its headers replaced. */

@@ -738,9 +738,8 @@ class LocalEventStoreTest {
       UUID id = UUID.randomUUID();
       ids.add(id);
       org.apache.kafka.common.header.Header[] headers = {
-          new RecordHeader("cairn.id", ByteBuffer.allocate(16).putLong(id.getMostSignificantBits())
-              .putLong(id.getLeastSignificantBits()).array()),
-          new RecordHeader("cairn.type", "Happened".getBytes(UTF_8)),
+          new RecordHeader("cairn.e", ByteBuffer.allocate(32).putLong(0L).putLong(id.getMostSignificantBits())
+              .putLong(id.getLeastSignificantBits()).put("Happened".getBytes(UTF_8)).array()),
           new RecordHeader("trace", ("t" + i).getBytes(UTF_8))};
       kafka.appendWithOffset(i, 1_700_000_000_000L + i, keys[i].getBytes(UTF_8), ("v" + i).getBytes(UTF_8), headers);
     }
@@ -753,16 +752,17 @@ class LocalEventStoreTest {
     assertThat(a.events()).extracting(e -> e.eventId()).containsExactly(ids.get(0), ids.get(2));
     assertThat(a.events()).extracting(e -> e.timestamp()).containsExactly(1_700_000_000_000L, 1_700_000_000_002L);
     assertThat(a.events().get(1).headers()).containsExactly(io.cairn.eventstore.Header.of("trace", "t2"));
-    // and Kafka's reader decodes the stored batch, cairn.v included, producer fields kept
+    // and Kafka's reader decodes the stored batch, the version in cairn.e, producer fields kept
     ByteBuffer stored = await(store.fetch("t", 0, 0, 1 << 20, 0)).records();
     RecordBatch batch = MemoryRecords.readableRecords(stored).batches().iterator().next();
     assertThat(batch.producerId()).isEqualTo(7L);
     assertThat(batch.baseSequence()).isZero();
     List<Long> versions = new ArrayList<>();
     for (Record record : batch) {
-      org.apache.kafka.common.header.Header version = record.headers()[0];
-      assertThat(version.key()).isEqualTo("cairn.v");
-      versions.add(ByteBuffer.wrap(version.value()).getLong());
+      org.apache.kafka.common.header.Header event = record.headers()[0];
+      assertThat(event.key()).isEqualTo("cairn.e");
+      assertThat(new String(event.value(), 24, event.value().length - 24, UTF_8)).isEqualTo("Happened");
+      versions.add(ByteBuffer.wrap(event.value()).getLong());
     }
     assertThat(versions).containsExactly(1L, 1L, 2L);
     await(store.close());

@@ -19,16 +19,16 @@ import java.util.zip.CRC32C;
 
 /**
  * Checks a produced record batch and re-encodes it for the log on the partition owner (ADR 0007), in
- * one pass over its records (after a light one that only hashes the keys, see {@link #encode}): each record
- * gets {@code cairn.v} = its aggregate's current version + 1 (several records of one aggregate in the batch
- * get consecutive versions), then its {@code cairn.id}, {@code cairn.type} and user headers, key, value and
- * timestamp unchanged; the batch keeps the producer fields and the record order and gets the topic's
+ * one pass over its records (after a light one that only hashes the keys, see {@link #encode}): each record's
+ * {@code cairn.e} header gets the version = its aggregate's current version + 1 (several records of one
+ * aggregate in the batch get consecutive versions) and moves first, its event id, type, user headers, key,
+ * value and timestamp unchanged; the batch keeps the producer fields and the record order and gets the topic's
  * compression. Alongside it collects the batch's {@link StreamRuns} and {@link PendingVersions} for the
  * caller to apply once the batch is in the log.
  *
  * <p>Use: {@link #open} (header, CRC, producer fields), then {@link #encode}. Every rule broken fails
  * with {@link InvalidInputException} naming the field ({@code recordBatch.crc},
- * {@code records[2].key}, {@code records[2].headers.cairn.id}, ...) before anything is stored; the
+ * {@code records[2].key}, {@code records[2].headers.cairn.e}, ...) before anything is stored; the
  * checks of aggregate ids, type names, header names and tombstones are {@link AppendValidator}'s.
  *
  * <p>It allocates nothing per record: aggregates are looked up by their id bytes and stream hash (no id
@@ -65,10 +65,8 @@ final class ProducedBatchEncoder implements AutoCloseable {
   private int previousKeyLength;
   private ProducerInfo producer;
   private int recordsCount;
-  /** Index of the current record's {@code cairn.id} header. */
-  private int eventIdHeader;
-  /** Index of the current record's {@code cairn.type} header. */
-  private int typeHeader;
+  /** Index of the current record's {@code cairn.e} header. */
+  private int eventHeader;
   private boolean opened;
 
   /** @param builder the owner's batch builder, shared with the append path */
@@ -157,8 +155,8 @@ final class ProducedBatchEncoder implements AutoCloseable {
 
   /**
    * Re-encodes the opened batch to start at {@code baseOffset}, checking every record: dense offset
-   * deltas, a UTF-8 aggregate id as key that maps to {@code partition}, {@code cairn.id} (16 bytes) and
-   * {@code cairn.type}, no {@code cairn.v} or other reserved header, user header names, a value unless
+   * deltas, a UTF-8 aggregate id as key that maps to {@code partition}, one {@code cairn.e} header (version
+   * 0, event id, type), no other reserved header, user header names, a value unless
    * the topic is compacted. Versions come from {@code versions} for an aggregate's first record in the
    * batch; {@link #runs()} and {@link #pending()} describe the result afterwards.
    *
@@ -191,7 +189,7 @@ final class ProducedBatchEncoder implements AutoCloseable {
       if (reader.valueLength() < 0) {
         AppendValidator.ensureTombstoneAllowed("records[" + index + "].value", config);
       }
-      findReservedHeaders(index);
+      findEventHeader(index);
       long offset = baseOffset + index;
       long hash = 0;
       if (!sameAggregate) {
@@ -258,37 +256,30 @@ final class ProducedBatchEncoder implements AutoCloseable {
   }
 
   /**
-   * Finds {@code cairn.id} and {@code cairn.type} among the current record's headers (into
-   * {@link #eventIdHeader}, {@link #typeHeader}) and checks them and the other header names.
+   * Finds {@code cairn.e} among the current record's headers (into {@link #eventHeader}) and checks it and the
+   * other header names.
    */
-  private void findReservedHeaders(int index) {
-    eventIdHeader = NO_HEADER;
-    typeHeader = NO_HEADER;
+  private void findEventHeader(int index) {
+    eventHeader = NO_HEADER;
     int headers = reader.headerCount();
     for (int h = 0; h < headers; h++) {
-      if (EventHeaders.isEventIdHeader(reader, h) && eventIdHeader == NO_HEADER) {
-        eventIdHeader = h;
-      } else if (EventHeaders.isTypeHeader(reader, h) && typeHeader == NO_HEADER) {
-        typeHeader = h;
+      if (EventHeaders.isEventHeader(reader, h) && eventHeader == NO_HEADER) {
+        eventHeader = h;
       } else if (reader.headerKeyLength(h) == 0 || EventHeaders.isReservedHeader(reader, h)) {
         throw new InvalidInputException("records[" + index + "].headers[" + h + "].key", reader.headerKey(h),
-            AppendValidator.HEADER_NAME_RULE + " (a produced record carries cairn.id and cairn.type once each; "
-                + "the store adds cairn.v)");
+            AppendValidator.HEADER_NAME_RULE + " (a produced record carries " + EventHeaders.EVENT_KEY + " once)");
       }
     }
-    ensureEventId(index, eventIdHeader);
-    ensureType(index, typeHeader);
+    ensureEventHeader(index, eventHeader);
   }
 
-  /** Writes the current record with {@code cairn.v} = {@code version} in front of its headers. */
+  /** Writes the current record with its {@code cairn.e} first, holding {@code version}. */
   private void writeRecord(long version) {
     int headers = reader.headerCount();
-    builder.startRecordFrom(reader, reader.timestampMs(),
-        EventHeaders.RESERVED_HEADER_COUNT + headers - EventHeaders.PRODUCED_HEADER_COUNT);
-    EventHeaders.addVersionHeader(builder, version);
-    builder.addHeaderFrom(reader, eventIdHeader).addHeaderFrom(reader, typeHeader);
+    builder.startRecordFrom(reader, reader.timestampMs(), headers);
+    EventHeaders.addEventHeaderWithVersion(builder, reader, eventHeader, version);
     for (int h = 0; h < headers; h++) {
-      if (h != eventIdHeader && h != typeHeader) {
+      if (h != eventHeader) {
         builder.addHeaderFrom(reader, h);
       }
     }
@@ -339,36 +330,36 @@ final class ProducedBatchEncoder implements AutoCloseable {
     }
   }
 
-  private void ensureEventId(int index, int header) {
+  /**
+   * Checks the {@code cairn.e} header: present, version {@value EventHeaders#UNASSIGNED_VERSION}, a 16-byte
+   * event id and a type of {@link AppendValidator}'s length in well-formed UTF-8.
+   */
+  private void ensureEventHeader(int index, int header) {
     if (header == NO_HEADER) {
-      throw new InvalidInputException(headerField(index, EventHeaders.EVENT_ID_KEY), null,
-          "is missing: every produced record carries its event id");
+      throw new InvalidInputException(eventHeaderField(index), null,
+          "is missing: every produced record carries its event id and type in it");
     }
-    if (reader.headerValueLength(header) != EventHeaders.EVENT_ID_VALUE_LENGTH) {
-      throw new InvalidInputException(headerField(index, EventHeaders.EVENT_ID_KEY),
-          reader.headerValueLength(header) + " bytes",
-          "must be " + EventHeaders.EVENT_ID_VALUE_LENGTH + " bytes (a UUID)");
+    int typeLength = reader.headerValueLength(header) - EventHeaders.EVENT_VALUE_TYPE_OFFSET;
+    if (typeLength < 0) {
+      throw new InvalidInputException(eventHeaderField(index), reader.headerValueLength(header) + " bytes",
+          "must hold the version (8 bytes), the event id (16 bytes) and the type");
     }
-  }
-
-  private void ensureType(int index, int header) {
-    if (header == NO_HEADER) {
-      throw new InvalidInputException(headerField(index, EventHeaders.TYPE_KEY), null,
-          "is missing: every produced record carries its event type");
+    if (EventHeaders.versionAt(reader, header) != EventHeaders.UNASSIGNED_VERSION) {
+      throw new InvalidInputException(eventHeaderField(index) + ".version", EventHeaders.versionAt(reader, header),
+          "must be " + EventHeaders.UNASSIGNED_VERSION + ": the store assigns the stream version");
     }
-    int length = reader.headerValueLength(header);
-    if (!AppendValidator.isTypeLength(length)) {
-      AppendValidator.ensureTypeLength(headerField(index, EventHeaders.TYPE_KEY), Math.max(length, 0),
-          () -> reader.headerValueAsString(header).orElse(null));
+    if (!AppendValidator.isTypeLength(typeLength)) {
+      AppendValidator.ensureTypeLength(eventHeaderField(index) + ".type", typeLength,
+          () -> reader.headerValueAsString(header, EventHeaders.EVENT_VALUE_TYPE_OFFSET));
     }
-    if (!reader.headerValueIsUtf8(header)) {
-      throw new InvalidInputException(headerField(index, EventHeaders.TYPE_KEY), length + " bytes",
+    if (!reader.headerValueIsUtf8(header, EventHeaders.EVENT_VALUE_TYPE_OFFSET)) {
+      throw new InvalidInputException(eventHeaderField(index) + ".type", typeLength + " bytes",
           AppendValidator.TYPE_RULE + " (well-formed UTF-8)");
     }
   }
 
-  private static String headerField(int index, String header) {
-    return "records[" + index + "].headers." + header;
+  private static String eventHeaderField(int index) {
+    return "records[" + index + "].headers." + EventHeaders.EVENT_KEY;
   }
 
   /** Keeps the key just used as the previous one (for the next record's same-aggregate check). */

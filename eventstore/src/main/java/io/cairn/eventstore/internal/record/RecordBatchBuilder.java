@@ -46,10 +46,8 @@ public final class RecordBatchBuilder implements AutoCloseable {
   private static final int RECORD_ATTRIBUTES_LENGTH = 1;
   /** Bytes reserved for the record length before its size is known; the body moves back after. */
   private static final int LENGTH_RESERVE = Varint.MAX_VARINT_BYTES;
-  /** Value length of a header written by {@link #addLongHeader}. */
-  public static final int LONG_HEADER_LENGTH = Long.BYTES;
-  /** Value length of a header written by {@link #addUuidHeader}. */
-  public static final int UUID_HEADER_LENGTH = 2 * Long.BYTES;
+  /** Bytes of a {@link #addLongUuidStringHeader} value before its string: the long and the UUID. */
+  public static final int LONG_UUID_HEADER_PREFIX_LENGTH = 3 * Long.BYTES;
   /** Marks "no lastOffsetDelta kept": the batch's offsets are dense. */
   private static final int DENSE = -1;
   /** Attribute bits {@link #resetRetaining} keeps besides the codec. */
@@ -405,35 +403,42 @@ public final class RecordBatchBuilder implements AutoCloseable {
     return endHeader(p);
   }
 
-  /** Adds a header whose value is {@code value} as 8 big-endian bytes. */
-  public RecordBatchBuilder addLongHeader(byte[] keyUtf8, long value) {
-    int p = startHeader(keyUtf8.length, LONG_HEADER_LENGTH);
+  /**
+   * Adds a copy of header {@code index} of the record {@code reader} is on, with the first 8 bytes of its
+   * value replaced by {@code firstLong} (big-endian). The value MUST hold them (check
+   * {@link RecordBatchReader#headerValueLength(int)}).
+   */
+  public RecordBatchBuilder addHeaderFromReplacingLong(RecordBatchReader reader, int index, long firstLong) {
+    int keyBytes = reader.headerKeyLength(index);
+    int valueBytes = reader.headerValueLength(index);
+    if (valueBytes < Long.BYTES) {
+      throw new IllegalArgumentException("header " + index + " value has " + valueBytes + " bytes, fewer than 8");
+    }
+    int p = startHeader(keyBytes, valueBytes);
     byte[] dst = records.array();
-    System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
-    p = Varint.writeVarint(LONG_HEADER_LENGTH, dst, p + keyUtf8.length);
-    p = putLong(dst, p, value);
-    return endHeader(p);
+    p += reader.copyHeaderKey(index, dst, p);
+    p = Varint.writeVarint(valueBytes, dst, p);
+    reader.copyHeaderValue(index, dst, p);
+    putLong(dst, p, firstLong);
+    return endHeader(p + valueBytes);
   }
 
-  /** Adds a header whose value is a UUID as 16 bytes: most significant 8 bytes then least, big-endian. */
-  public RecordBatchBuilder addUuidHeader(byte[] keyUtf8, long mostSignificantBits, long leastSignificantBits) {
-    int p = startHeader(keyUtf8.length, UUID_HEADER_LENGTH);
-    byte[] dst = records.array();
-    System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
-    p = Varint.writeVarint(UUID_HEADER_LENGTH, dst, p + keyUtf8.length);
-    p = putLong(dst, p, mostSignificantBits);
-    p = putLong(dst, p, leastSignificantBits);
-    return endHeader(p);
-  }
-
-  /** Adds a header whose value is the UTF-8 encoding of {@code value}, written without a temporary array. */
-  public RecordBatchBuilder addStringHeader(byte[] keyUtf8, String value) {
-    int valueBytes = Utf8.encodedLength(value);
+  /**
+   * Adds a header whose value is {@code value} as 8 big-endian bytes, then a UUID as 16 bytes (most
+   * significant 8 bytes then least, big-endian), then the UTF-8 encoding of {@code text}, written without a
+   * temporary array.
+   */
+  public RecordBatchBuilder addLongUuidStringHeader(byte[] keyUtf8, long value, long uuidMostSignificantBits,
+      long uuidLeastSignificantBits, String text) {
+    int valueBytes = LONG_UUID_HEADER_PREFIX_LENGTH + Utf8.encodedLength(text);
     int p = startHeader(keyUtf8.length, valueBytes);
     byte[] dst = records.array();
     System.arraycopy(keyUtf8, 0, dst, p, keyUtf8.length);
     p = Varint.writeVarint(valueBytes, dst, p + keyUtf8.length);
-    p = Utf8.encode(value, dst, p);
+    p = putLong(dst, p, value);
+    p = putLong(dst, p, uuidMostSignificantBits);
+    p = putLong(dst, p, uuidLeastSignificantBits);
+    p = Utf8.encode(text, dst, p);
     return endHeader(p);
   }
 

@@ -805,6 +805,17 @@ public final class RecordBatchReader implements AutoCloseable {
     return length >= 0 && Utf8.isWellFormed(data, headerValuePositions[index], length);
   }
 
+  /**
+   * Whether header {@code index}'s value from byte {@code byteOffset} to its end is well-formed UTF-8 (false
+   * when the value is shorter than {@code byteOffset} or absent). Allocates nothing.
+   */
+  public boolean headerValueIsUtf8(int index, int byteOffset) {
+    checkHeader(index);
+    int length = headerValueLengths[index];
+    return byteOffset >= 0 && length >= byteOffset
+        && Utf8.isWellFormed(data, headerValuePositions[index] + byteOffset, length - byteOffset);
+  }
+
   /** Whether the key is well-formed UTF-8 (a null key is not). Allocates nothing. */
   public boolean keyIsUtf8() {
     ensureRecord();
@@ -827,6 +838,20 @@ public final class RecordBatchReader implements AutoCloseable {
   public Optional<String> headerValueAsString(int index) {
     checkHeader(index);
     return Optional.ofNullable(string(headerValuePositions[index], headerValueLengths[index]));
+  }
+
+  /**
+   * Header {@code index}'s value from byte {@code byteOffset} to its end, decoded as UTF-8. The value MUST
+   * hold {@code byteOffset} bytes (check {@link #headerValueLength(int)}).
+   */
+  public String headerValueAsString(int index, int byteOffset) {
+    checkHeader(index);
+    int length = headerValueLengths[index];
+    if (byteOffset < 0 || byteOffset > length) {
+      throw new IndexOutOfBoundsException("header " + index + " value has " + length + " bytes, cannot read from "
+          + byteOffset);
+    }
+    return string(headerValuePositions[index] + byteOffset, length - byteOffset);
   }
 
   /**

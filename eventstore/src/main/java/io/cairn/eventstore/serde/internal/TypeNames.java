@@ -14,7 +14,7 @@ import java.util.Set;
 /**
  * The two-way mapping between an event family's classes and their stable type names, shared by the
  * codecs. Built once, then immutable and thread-safe. Names follow the store's rule for
- * {@code cairn.type} (1 to {@value EventData#MAX_TYPE_BYTES} UTF-8 bytes); each name and each class
+ * type in the {@code cairn.e} header (1 to {@value EventData#MAX_TYPE_BYTES} UTF-8 bytes); each name and each class
  * appears once; a sealed family must map every concrete class it permits, so that encoding can
  * never meet an unmapped class.
  *
@@ -72,7 +72,7 @@ public final class TypeNames<E> {
     return new TypeNames<>(classByName);
   }
 
-  /** Checks one type name against the store's {@code cairn.type} rule. */
+  /** Checks one type name against the store's event type rule. */
   public static void ensureValidName(String name) {
     if (name == null || name.isEmpty()) {
       throw new InvalidInputException("type", name, "must not be empty");

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Cairn's reserved headers: written first on every event record, read back, invisible to user headers. */
+/** Cairn's reserved header: written first on every event record, read back, invisible to user headers. */
 class EventHeadersTest {
 
   private static final byte[] AGGREGATE = "account-17".getBytes(StandardCharsets.UTF_8);
@@ -60,7 +60,7 @@ class EventHeadersTest {
     assertThat(EventHeaders.type(reader)).isEqualTo("MoneyDeposited");
     assertThat(EventHeaders.userHeaders(reader)).isEqualTo(user);
     assertThat(reader.headers()).extracting(Header::key)
-        .containsExactly("cairn.v", "cairn.id", "cairn.type", "correlation-id", "empty");
+        .containsExactly("cairn.e", "correlation-id", "empty");
     assertThat(reader.next()).isTrue();
     assertThat(EventHeaders.version(reader)).isEqualTo(8L);
     assertThat(EventHeaders.eventId(reader)).contains(new UUID(0, 1));
@@ -70,29 +70,67 @@ class EventHeadersTest {
   }
 
   @Test
-  void reservedHeaderValuesHaveTheDocumentedBytesAsKafkaSeesThem() {
+  void theReservedHeaderHasTheDocumentedBytesAsKafkaSeesThem() {
     // given
     builder.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 5L);
-    EventHeaders.addEvent(builder, 5L, AGGREGATE, 0x0102030405060708L, EVENT_ID, "Opened", new byte[0], List.of());
+    EventHeaders.addEvent(builder, 5L, AGGREGATE, 258L, EVENT_ID, "Opened", new byte[0], List.of());
 
     // when
     Record kafka = MemoryRecords.readableRecords(builder.build()).records().iterator().next();
 
     // then
     org.apache.kafka.common.header.Header[] headers = kafka.headers();
-    assertThat(headers).extracting(org.apache.kafka.common.header.Header::key)
-        .containsExactly("cairn.v", "cairn.id", "cairn.type");
-    assertThat(HexFormat.of().formatHex(headers[0].value())).isEqualTo("0102030405060708");
-    assertThat(HexFormat.of().formatHex(headers[1].value())).isEqualTo("123e4567e89b12d3a456426614174000");
-    assertThat(new String(headers[2].value(), StandardCharsets.UTF_8)).isEqualTo("Opened");
+    assertThat(headers).extracting(org.apache.kafka.common.header.Header::key).containsExactly("cairn.e");
+    assertThat(HexFormat.of().formatHex(headers[0].value()))
+        .isEqualTo("0000000000000102" + "123e4567e89b12d3a456426614174000" + "4f70656e6564");
+  }
+
+  @Test
+  void aRecordOfTheThreeHeaderLayoutBeforeAdr0014ReadsAsBefore() {
+    // given: a record as Cairn wrote it before ADR 0014 (cairn.v, cairn.id, cairn.type, then the user's)
+    builder.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 5L);
+    builder.addRecord(5L, AGGREGATE, new byte[] {1}, List.of(
+        new Header("cairn.v", HexFormat.of().parseHex("0000000000000102")),
+        new Header("cairn.id", HexFormat.of().parseHex("123e4567e89b12d3a456426614174000")),
+        Header.of("cairn.type", "Opened"), Header.of("trace", "t-1")));
+
+    // when
+    reader.reset(builder.build(), 0);
+    reader.next();
+
+    // then
+    assertThat(EventHeaders.version(reader)).isEqualTo(258L);
+    assertThat(EventHeaders.eventId(reader)).contains(EVENT_ID);
+    assertThat(EventHeaders.type(reader)).isEqualTo("Opened");
+    assertThat(EventHeaders.userHeaders(reader)).containsExactly(Header.of("trace", "t-1"));
+  }
+
+  @Test
+  void theReservedHeaderIsFoundWhereverItIsAndPreferredToTheOldLayout() {
+    // given: a user header first, then cairn.e, then a stray old-layout version header
+    builder.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 5L);
+    builder.startRecord(5L, AGGREGATE, new byte[] {1}, 3).addHeader("trace", null)
+        .addLongUuidStringHeader("cairn.e".getBytes(StandardCharsets.UTF_8), 9L, 1L, 2L, "Moved")
+        .addHeader("cairn.v", HexFormat.of().parseHex("0000000000000063")).endRecord();
+
+    // when
+    reader.reset(builder.build(), 0);
+    reader.next();
+
+    // then
+    assertThat(EventHeaders.version(reader)).isEqualTo(9L);
+    assertThat(EventHeaders.eventId(reader)).contains(new UUID(1L, 2L));
+    assertThat(EventHeaders.type(reader)).isEqualTo("Moved");
+    assertThat(EventHeaders.userHeaders(reader)).containsExactly(new Header("trace", null));
   }
 
   @Test
   void recordsWithoutReservedHeadersReadAsMinusOneEmptyAndBlank() {
-    // given: what a plain Kafka producer writes, plus a version header of the wrong length
+    // given: what a plain Kafka producer writes, then reserved headers too short to hold what they should
     builder.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 5L);
     builder.addRecord(5L, null, "x".getBytes(StandardCharsets.UTF_8), List.of(Header.of("other", "1")));
     builder.addRecord(5L, null, null, List.of(new Header("cairn.v", new byte[] {1, 2}), new Header("cairn.id", new byte[3])));
+    builder.addRecord(5L, null, null, List.of(new Header("cairn.e", new byte[23])));
 
     // when
     reader.reset(builder.build(), 0);
@@ -106,6 +144,32 @@ class EventHeadersTest {
     assertThat(reader.next()).isTrue();
     assertThat(EventHeaders.version(reader)).isEqualTo(EventHeaders.NO_VERSION);
     assertThat(EventHeaders.eventId(reader)).isEmpty();
+    assertThat(reader.next()).isTrue();
+    assertThat(EventHeaders.version(reader)).isEqualTo(EventHeaders.NO_VERSION);
+    assertThat(EventHeaders.eventId(reader)).isEmpty();
+    assertThat(EventHeaders.type(reader)).isEmpty();
+  }
+
+  @Test
+  void aProducedEventCarriesTheReservedHeaderWithVersionZero() {
+    // given
+    builder.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 5L);
+    List<Header> user = List.of(Header.of("trace", "t-1"));
+    byte[] payload = new byte[10];
+
+    // when
+    EventHeaders.addProducedEvent(builder, 5L, "account-17", EVENT_ID, "Opened", payload, user);
+    ByteBuffer batch = builder.build();
+    reader.reset(batch, 0);
+    reader.next();
+
+    // then
+    assertThat(reader.headers()).extracting(Header::key).containsExactly("cairn.e", "trace");
+    assertThat(EventHeaders.version(reader)).isEqualTo(EventHeaders.UNASSIGNED_VERSION);
+    assertThat(EventHeaders.eventId(reader)).contains(EVENT_ID);
+    assertThat(EventHeaders.type(reader)).isEqualTo("Opened");
+    assertThat((long) batch.remaining() - BatchHeader.HEADER_SIZE).as("bytes of the record")
+        .isLessThanOrEqualTo(EventHeaders.maxProducedEventSizeInBytes(10, "Opened", payload, user));
   }
 
   @Test

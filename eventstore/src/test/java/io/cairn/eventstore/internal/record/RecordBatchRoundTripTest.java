@@ -129,7 +129,7 @@ class RecordBatchRoundTripTest {
       for (int i = 0; i < 512; i++) {
         byte[] value = new byte[4096];
         random.nextBytes(value);
-        builder.startRecord(1L, "agg-1".getBytes(StandardCharsets.UTF_8), value, 1).addLongHeader(new byte[] {'v'}, i + 1).endRecord();
+        builder.startRecord(1L, "agg-1".getBytes(StandardCharsets.UTF_8), value, 1).addHeader(new byte[] {'v'}, ByteBuffer.allocate(Long.BYTES).putLong(0, i + 1).array()).endRecord();
       }
       ByteBuffer batch = builder.build();
 
@@ -156,22 +156,64 @@ class RecordBatchRoundTripTest {
       fromList.reset(3L, 1, CompressionType.NONE, -1L, (short) -1, -1, 50L);
 
       // when
-      incremental.startRecord(60L, key, value, 5)
-          .addLongHeader("l".getBytes(StandardCharsets.UTF_8), 0x0102030405060708L)
-          .addUuidHeader("u".getBytes(StandardCharsets.UTF_8), 1L, 2L)
-          .addStringHeader("s".getBytes(StandardCharsets.UTF_8), "日本")
+      incremental.startRecord(60L, key, value, 3)
+          .addLongUuidStringHeader("e".getBytes(StandardCharsets.UTF_8), 0x0102030405060708L, 1L, 2L, "日本")
           .addHeader("n", null)
           .addHeader("r".getBytes(StandardCharsets.UTF_8), "xxabcxx".getBytes(StandardCharsets.UTF_8), 2, 3)
           .endRecord();
       fromList.addRecord(60L, key, value, List.of(
-          new Header("l", new byte[] {1, 2, 3, 4, 5, 6, 7, 8}),
-          new Header("u", new byte[] {0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 2}),
-          Header.of("s", "日本"),
+          new Header("e", ByteBuffer.allocate(30).putLong(0x0102030405060708L).putLong(1L).putLong(2L)
+              .put("日本".getBytes(StandardCharsets.UTF_8)).array()),
           new Header("n", null),
           Header.of("r", "abc")));
 
       // then
       assertThat(KafkaOracleTest.bytes(incremental.build())).isEqualTo(KafkaOracleTest.bytes(fromList.build()));
+    }
+  }
+
+  @Test
+  void aHeaderCopiedWithItsFirstLongReplacedKeepsTheRestOfItsValue() {
+    try (RecordBatchBuilder source = new RecordBatchBuilder(); RecordBatchBuilder copy = new RecordBatchBuilder();
+         RecordBatchReader reader = new RecordBatchReader()) {
+      // given: a record whose header "e" holds a long, a UUID and a string
+      byte[] key = "order-42".getBytes(StandardCharsets.UTF_8);
+      source.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      source.startRecord(60L, key, new byte[] {1}, 2).addHeader("h", null)
+          .addLongUuidStringHeader(new byte[] {'e'}, 0L, 3L, 4L, "Opened").endRecord();
+      reader.reset(source.build(), 0);
+      reader.next();
+
+      // when
+      copy.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      copy.startRecordFrom(reader, 60L, 1).addHeaderFromReplacingLong(reader, 1, 258L).endRecord();
+      reader.reset(copy.build(), 0);
+      reader.next();
+
+      // then
+      assertThat(reader.headerKey(0)).isEqualTo("e");
+      assertThat(reader.headerValueLong(0, 0)).isEqualTo(258L);
+      assertThat(reader.headerValueLong(0, 8)).isEqualTo(3L);
+      assertThat(reader.headerValueLong(0, 16)).isEqualTo(4L);
+      assertThat(reader.headerValueAsString(0, 24)).isEqualTo("Opened");
+      assertThat(reader.headerValueIsUtf8(0, 24)).isTrue();
+      reader.ensureValid();
+    }
+  }
+
+  @Test
+  void copyingAHeaderShorterThanALongWithItsFirstLongReplacedIsRefused() {
+    try (RecordBatchBuilder source = new RecordBatchBuilder(); RecordBatchBuilder copy = new RecordBatchBuilder();
+         RecordBatchReader reader = new RecordBatchReader()) {
+      source.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      source.startRecord(60L, null, new byte[] {1}, 1).addHeader("e", new byte[7]).endRecord();
+      reader.reset(source.build(), 0);
+      reader.next();
+      copy.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      copy.startRecordFrom(reader, 60L, 1);
+
+      assertThatThrownBy(() -> copy.addHeaderFromReplacingLong(reader, 0, 1L))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7 bytes");
     }
   }
 
