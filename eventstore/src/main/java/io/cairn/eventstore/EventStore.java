@@ -104,8 +104,9 @@ public interface EventStore {
    * Kafka-style produce: appends one ready-made record batch (Kafka's v2 format, built with
    * {@link EventBatches#encode}) to one partition, without version checks. The batch may hold events of
    * many aggregates; every record MUST be keyed by an aggregate id that maps to {@code partition} and carry
-   * the {@code cairn.e} header with its event id and type. The partition owner re-encodes the batch, stamping
-   * each record's stream version into that header (ADR 0001, 0014), so {@link #readStream} sees produced events like appended ones.
+   * the {@code cairn.e} header with its event id and type. The partition owner re-encodes the batch,
+   * stamping each record's stream version into that header (ADR 0001, 0014), so {@link #readStream} sees
+   * produced events like appended ones.
    * Producer fields in the batch make it idempotent: a retry of a stored batch is answered with the
    * original offsets, marked duplicate; a sequence gap fails with {@link OutOfOrderSequenceException}, an
    * older epoch with {@link ProducerFencedException}. Record timestamps are the producer's. Bad batches

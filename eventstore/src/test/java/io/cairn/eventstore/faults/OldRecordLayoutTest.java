@@ -95,7 +95,8 @@ class OldRecordLayoutTest {
     }
     List<KeyedEvent> produced = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      produced.add(new KeyedEvent("acc-" + (i * 2 % 3), EventData.of("Withdrawn", ("w" + i).getBytes(StandardCharsets.UTF_8))));
+      produced.add(new KeyedEvent("acc-" + (i * 2 % 3),
+          EventData.of("Withdrawn", ("w" + i).getBytes(StandardCharsets.UTF_8))));
     }
     await(store.produce(TOPIC, 0, EventBatches.encode(produced, CompressionType.NONE, ProducerInfo.NONE,
         System.currentTimeMillis())));

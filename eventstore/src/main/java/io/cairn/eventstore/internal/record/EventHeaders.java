@@ -198,7 +198,8 @@ public final class EventHeaders {
     if (index == NOT_FOUND) {
       return Optional.empty();
     }
-    return Optional.of(new UUID(reader.headerValueLong(index, at), reader.headerValueLong(index, at + UUID_LSB_OFFSET)));
+    return Optional.of(new UUID(reader.headerValueLong(index, at),
+        reader.headerValueLong(index, at + UUID_LSB_OFFSET)));
   }
 
   /** Event type of the reader's current record; empty string if it has none. */

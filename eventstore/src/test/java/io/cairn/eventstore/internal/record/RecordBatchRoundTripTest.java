@@ -129,7 +129,8 @@ class RecordBatchRoundTripTest {
       for (int i = 0; i < 512; i++) {
         byte[] value = new byte[4096];
         random.nextBytes(value);
-        builder.startRecord(1L, "agg-1".getBytes(StandardCharsets.UTF_8), value, 1).addHeader(new byte[] {'v'}, ByteBuffer.allocate(Long.BYTES).putLong(0, i + 1).array()).endRecord();
+        builder.startRecord(1L, "agg-1".getBytes(StandardCharsets.UTF_8), value, 1)
+            .addHeader(new byte[] {'v'}, ByteBuffer.allocate(Long.BYTES).putLong(0, i + 1).array()).endRecord();
       }
       ByteBuffer batch = builder.build();
 
