@@ -214,13 +214,9 @@ public final class EventHeaders {
 
   /**
    * Index of the current record's {@value #EVENT_KEY} header (the first header of every record Cairn writes,
-   * so that one is tried first), or -1 if it has none with at least {@value #EVENT_VALUE_TYPE_OFFSET} bytes.
+   * where the search starts), or -1 if it has none with at least {@value #EVENT_VALUE_TYPE_OFFSET} bytes.
    */
   private static int eventHeader(RecordBatchReader reader) {
-    int count = reader.headerCount();
-    if (count > 0 && reader.headerKeyEquals(0, EVENT_KEY_UTF8)) {
-      return reader.headerValueLength(0) >= EVENT_VALUE_TYPE_OFFSET ? 0 : NOT_FOUND;
-    }
     int index = reader.findHeader(EVENT_KEY_UTF8);
     return index != NOT_FOUND && reader.headerValueLength(index) >= EVENT_VALUE_TYPE_OFFSET ? index : NOT_FOUND;
   }

@@ -391,16 +391,8 @@ public final class RecordBatchBuilder implements AutoCloseable {
    * straight from the reader's buffer).
    */
   public RecordBatchBuilder addHeaderFrom(RecordBatchReader reader, int index) {
-    int keyBytes = reader.headerKeyLength(index);
-    int valueBytes = reader.headerValueLength(index);
-    int p = startHeader(keyBytes, valueBytes);
-    byte[] dst = records.array();
-    p += reader.copyHeaderKey(index, dst, p);
-    p = Varint.writeVarint(valueBytes, dst, p);
-    if (valueBytes > 0) {
-      p += reader.copyHeaderValue(index, dst, p);
-    }
-    return endHeader(p);
+    copyHeaderFrom(reader, index);
+    return this;
   }
 
   /**
@@ -409,18 +401,23 @@ public final class RecordBatchBuilder implements AutoCloseable {
    * {@link RecordBatchReader#headerValueLength(int)}).
    */
   public RecordBatchBuilder addHeaderFromReplacingLong(RecordBatchReader reader, int index, long firstLong) {
-    int keyBytes = reader.headerKeyLength(index);
     int valueBytes = reader.headerValueLength(index);
     if (valueBytes < Long.BYTES) {
       throw new IllegalArgumentException("header " + index + " value has " + valueBytes + " bytes, fewer than 8");
     }
-    int p = startHeader(keyBytes, valueBytes);
+    putLong(records.array(), copyHeaderFrom(reader, index), firstLong);
+    return this;
+  }
+
+  /** Adds a copy of header {@code index} of the record {@code reader} is on; returns where its value starts. */
+  private int copyHeaderFrom(RecordBatchReader reader, int index) {
+    int valueBytes = reader.headerValueLength(index);
+    int p = startHeader(reader.headerKeyLength(index), valueBytes);
     byte[] dst = records.array();
     p += reader.copyHeaderKey(index, dst, p);
-    p = Varint.writeVarint(valueBytes, dst, p);
-    reader.copyHeaderValue(index, dst, p);
-    putLong(dst, p, firstLong);
-    return endHeader(p + valueBytes);
+    int valueAt = Varint.writeVarint(valueBytes, dst, p);
+    endHeader(valueAt + Math.max(reader.copyHeaderValue(index, dst, valueAt), 0));
+    return valueAt;
   }
 
   /**

@@ -800,9 +800,7 @@ public final class RecordBatchReader implements AutoCloseable {
 
   /** Whether header {@code index}'s value is well-formed UTF-8 (a header without a value is not). Allocates nothing. */
   public boolean headerValueIsUtf8(int index) {
-    checkHeader(index);
-    int length = headerValueLengths[index];
-    return length >= 0 && Utf8.isWellFormed(data, headerValuePositions[index], length);
+    return headerValueIsUtf8(index, 0);
   }
 
   /**
