@@ -20,6 +20,7 @@ import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.TopicDescription;
 import io.cairn.eventstore.UnknownTopicException;
 import io.cairn.eventstore.internal.io.DurableFiles;
+import io.cairn.eventstore.internal.log.PageCacheWarmer;
 import io.cairn.eventstore.internal.partition.Partition;
 import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
 import io.cairn.eventstore.internal.topic.TopicNames;
@@ -76,6 +77,8 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
   private final FileLock lock;
   private final WorkerExecutor diskExecutor;
   private final WorkerExecutor jobExecutor;
+  /** One thread that reads ahead of every partition's active segment into the page cache (ADR 0015). */
+  private final PageCacheWarmer warmer;
   private final ProducerIdAllocator producerIds;
   private final Map<String, Partition[]> topics = new ConcurrentHashMap<>();
   private volatile boolean closed;
@@ -89,12 +92,14 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     this.lock = lock;
     this.diskExecutor = vertx.createSharedWorkerExecutor("cairn-disk-" + options.dataDir().getFileName(), DISK_THREADS);
     this.jobExecutor = vertx.createSharedWorkerExecutor("cairn-jobs-" + options.dataDir().getFileName(), JOB_THREADS);
+    this.warmer = PageCacheWarmer.start("cairn-warm-" + options.dataDir().getFileName(), options.storageIo());
     try {
       this.producerIds = ProducerIdAllocator.load(options.dataDir().resolve(TopicRegistry.META_DIR)
           .resolve(ProducerIdAllocator.FILE_NAME), options.storageIo(), diskExecutor);
     } catch (RuntimeException e) {
       diskExecutor.close();
       jobExecutor.close();
+      warmer.close();
       throw e;
     }
   }
@@ -140,7 +145,7 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     List<Future<Partition>> opening = new ArrayList<>();
     for (int p = 0; p < config.partitions(); p++) {
       Path dir = options.dataDir().resolve(TopicNames.partitionDirName(topic, p));
-      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor, jobExecutor));
+      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor, jobExecutor, warmer));
     }
     return Future.join(opening).transform(done -> {
       if (done.failed()) {
@@ -349,6 +354,7 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
         .eventually(() -> diskExecutor.close())
         .eventually(() -> jobExecutor.close())
         .eventually(() -> vertx.executeBlocking(() -> {
+          warmer.close();
           lock.release();
           lockChannel.close();
           return null;

@@ -48,6 +48,8 @@ final class LogSegment {
   private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
   /** Zeros written ahead of an active segment's end per write call. */
   private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1024 * 1024).asReadOnlyBuffer();
+  /** The byte that grows an active segment's file ahead of its end for warming. */
+  private static final byte[] ONE_ZERO = new byte[1];
   /** Default preallocation step: zeros written ahead when an append would extend the file. */
   static final int PREALLOCATION_STEP_BYTES = 1024 * 1024;
   private final Object lifecycleLock = new Object();
@@ -55,6 +57,14 @@ final class LogSegment {
   private int preallocationStepBytes;
   /** End of the file's allocated bytes (batches, then zeros); the owner's view. */
   private long preallocatedEnd;
+  /** Reads the range past an active segment's end into the page cache (ADR 0015); see {@link #enableWarming}. */
+  private PageCacheWarmer warmer = PageCacheWarmer.OFF;
+  /** Bytes kept warm past the end of the batches (0 = off). */
+  private int warmAheadBytes;
+  /** The file's length as the owner last set it while warming: batches, zeros, then a hole. */
+  private long warmedFileEnd;
+  /** The segment's largest size (its topic's {@code segment.bytes}): nothing past it is warmed. */
+  private long warmLimit;
 
   private volatile int sizeInBytes;
   private volatile long nextOffset;
@@ -233,6 +243,7 @@ final class LogSegment {
       at += batchSize;
     }
     sizeInBytes = position + size;
+    maybeWarmAhead(sizeInBytes);
   }
 
   /**
@@ -258,6 +269,7 @@ final class LogSegment {
   void truncateFileTo(int position) throws IOException {
     channel.truncate(position);
     preallocatedEnd = position;
+    warmedFileEnd = position;
   }
 
   /**
@@ -294,16 +306,55 @@ final class LogSegment {
   }
 
   /**
-   * Owner: cuts the zeros after the last batch off the file and forces the new size, so a closed segment
-   * holds batches only. Stops preallocation.
+   * Owner: from now on keeps up to {@code aheadBytes} past the last batch in the page cache: when fewer than
+   * half of them are left, it grows the file by writing one zero byte at {@code end + aheadBytes - 1} (the
+   * bytes between are a hole that reads as zeros) and asks {@code warmer} to read the new range, which makes
+   * the kernel create its pages off this thread (ADR 0015). Like preallocated zeros, the hole never counts as
+   * log: {@link #trimToSize()} cuts it at roll and close, and after a crash it is a torn tail that recovery
+   * truncates. Nothing past {@code limitBytes} (the segment's largest size) is warmed. Only for the active
+   * segment; off when {@code warmer} is off or {@code aheadBytes} is 0.
+   */
+  void enableWarming(PageCacheWarmer warmer, int aheadBytes, long limitBytes) throws IOException {
+    this.warmer = warmer;
+    this.warmAheadBytes = warmer.enabled() ? aheadBytes : 0;
+    this.warmLimit = limitBytes;
+    this.warmedFileEnd = channel.size();
+  }
+
+  private void maybeWarmAhead(long end) {
+    if (warmAheadBytes == 0 || end + warmAheadBytes / 2 <= warmedFileEnd) {
+      return;
+    }
+    long from = Math.max(warmedFileEnd, end);
+    long to = Math.min(end + warmAheadBytes, warmLimit);
+    if (to <= from) {
+      return;
+    }
+    try {
+      channel.write(ByteBuffer.wrap(ONE_ZERO), to - 1);
+      warmedFileEnd = to;
+    } catch (IOException e) {
+      // no room for the byte that grows the file: append without warming; a batch write reports a full disk itself
+      warmAheadBytes = 0;
+      LOG.debug("{}: page-cache warming stopped: {}", logFile, e.toString());
+      return;
+    }
+    warmer.warm(logFile, from, to, this::sizeInBytes);
+  }
+
+  /**
+   * Owner: cuts the zeros (and the warmed hole) after the last batch off the file and forces the new size, so
+   * a closed segment holds batches only. Stops preallocation and warming.
    */
   void trimToSize() throws IOException {
     preallocationStepBytes = 0;
+    warmAheadBytes = 0;
     if (channel.size() > sizeInBytes) {
       channel.truncate(sizeInBytes);
       channel.force(true);
     }
     preallocatedEnd = sizeInBytes;
+    warmedFileEnd = sizeInBytes;
   }
 
   /** Owner: forgets every batch and index entry, before a rebuild from the file. */
@@ -470,6 +521,7 @@ final class LogSegment {
     int position = ensureBatchBoundary(offset);
     channel.truncate(position);
     preallocatedEnd = position;
+    warmedFileEnd = position;
     offsetIndex.truncateTo(offset);
     timeIndex.truncateTo(offset);
     Optional<String> problem = recoverTail(position);

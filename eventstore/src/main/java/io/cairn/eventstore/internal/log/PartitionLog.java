@@ -76,6 +76,7 @@ public final class PartitionLog implements AutoCloseable {
   private final TopicConfig config;
   private final StorageIo io;
   private final LongSupplier clockMs;
+  private final PageCacheWarmer warmer;
   private final ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
   private final AtomicBoolean dirNeedsFsync = new AtomicBoolean();
   private final boolean compacted;
@@ -110,12 +111,13 @@ public final class PartitionLog implements AutoCloseable {
   private volatile boolean closed;
   private RecoveryReport recoveryReport;
 
-  private PartitionLog(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs) {
+  private PartitionLog(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs, PageCacheWarmer warmer) {
     this.dir = dir;
     this.name = String.valueOf(dir.getFileName());
     this.config = config;
     this.io = io;
     this.clockMs = clockMs;
+    this.warmer = warmer;
     this.compacted = config.cleanupPolicy() == CleanupPolicy.COMPACT;
   }
 
@@ -138,12 +140,21 @@ public final class PartitionLog implements AutoCloseable {
    * @throws StorageException if the log cannot be read or is corrupt below its recovery point
    */
   public static PartitionLog open(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs) {
+    return open(dir, config, io, clockMs, PageCacheWarmer.OFF);
+  }
+
+  /**
+   * {@link #open(Path, TopicConfig, StorageIo, LongSupplier)}, with the active segment's page cache kept warm
+   * ahead of its end by {@code warmer} (ADR 0015), which the caller owns and closes after the log.
+   */
+  public static PartitionLog open(Path dir, TopicConfig config, StorageIo io, LongSupplier clockMs,
+                                  PageCacheWarmer warmer) {
     long startedNanos = System.nanoTime();
-    PartitionLog log = new PartitionLog(dir, new TopicConfig(config), io, clockMs);
+    PartitionLog log = new PartitionLog(dir, new TopicConfig(config), io, clockMs, warmer);
     try {
       LogLoader.Loaded loaded = new LogLoader(dir, log.name, log.config, io, clockMs, log.segments).load(startedNanos);
       log.active = log.segments.lastEntry().getValue();
-      log.active.enablePreallocation(log.preallocationStepBytes());
+      log.prepareActive(log.active);
       log.logStartOffset = log.segments.firstKey();
       log.logEndOffset = log.active.nextOffset();
       log.recoveryPoint = loaded.recoveryPoint();
@@ -377,7 +388,7 @@ public final class PartitionLog implements AutoCloseable {
     try {
       current.sealIndexes();
       current.trimToSize();
-      next.enablePreallocation(preallocationStepBytes());
+      prepareActive(next);
     } catch (IOException e) {
       try {
         next.closeAndDelete();
@@ -771,7 +782,7 @@ public final class PartitionLog implements AutoCloseable {
           target.truncateTo(offset);
           target.deleteIndexFiles();
           active = target;
-          target.enablePreallocation(preallocationStepBytes());
+          prepareActive(target);
           logEndOffset = offset;
           target.initFirstAppendMs(clockMs.getAsLong());
           target.channel().force(true);
@@ -1127,6 +1138,13 @@ public final class PartitionLog implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** Owner: readies a segment that becomes the active one: preallocation and warming ahead of its end. */
+  private void prepareActive(LogSegment segment) throws IOException {
+    segment.enablePreallocation(preallocationStepBytes());
+    segment.enableWarming(warmer, Math.min(PageCacheWarmer.DEFAULT_AHEAD_BYTES, config.segmentBytes()),
+        config.segmentBytes());
+  }
 
   /**
    * Zeros written ahead of the active segment, or 0: only for durable topics, whose per-append fsync is

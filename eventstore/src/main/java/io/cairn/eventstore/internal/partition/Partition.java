@@ -17,6 +17,7 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.StreamSlice;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.Contexts;
+import io.cairn.eventstore.internal.log.PageCacheWarmer;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.vertx.core.AsyncResult;
@@ -74,6 +75,8 @@ public final class Partition extends VerticleBase {
   private final WorkerExecutor diskExecutor;
   /** Long background jobs (stream-index flushes and merges, compactions), apart from {@link #diskExecutor}. */
   private final WorkerExecutor jobExecutor;
+  /** Keeps the page cache ahead of the active segment's end filled (ADR 0015); the store's, shared. */
+  private final PageCacheWarmer warmer;
   private final String name;
 
   private PartitionStorage storage;
@@ -97,7 +100,7 @@ public final class Partition extends VerticleBase {
   private volatile boolean closing;
 
   private Partition(String topic, int partition, Path dir, TopicConfig config, StoreOptions options,
-                    WorkerExecutor diskExecutor, WorkerExecutor jobExecutor) {
+                    WorkerExecutor diskExecutor, WorkerExecutor jobExecutor, PageCacheWarmer warmer) {
     this.topic = topic;
     this.partition = partition;
     this.dir = dir;
@@ -105,6 +108,7 @@ public final class Partition extends VerticleBase {
     this.options = options;
     this.diskExecutor = diskExecutor;
     this.jobExecutor = jobExecutor;
+    this.warmer = warmer;
     this.name = topic + "-" + partition;
   }
 
@@ -115,8 +119,8 @@ public final class Partition extends VerticleBase {
    */
   public static Future<Partition> open(Vertx vertx, String topic, int partition, Path dir, TopicConfig config,
                                        StoreOptions options, WorkerExecutor diskExecutor,
-                                       WorkerExecutor jobExecutor) {
-    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor, jobExecutor);
+                                       WorkerExecutor jobExecutor, PageCacheWarmer warmer) {
+    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor, jobExecutor, warmer);
     Promise<Partition> opened = Contexts.callerPromise();
     ((VertxInternal) vertx).createEventLoopContext()
         .runOnContext(v -> vertx.deployVerticle(owner).map(id -> owner).onComplete(opened));
@@ -125,7 +129,7 @@ public final class Partition extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return diskExecutor.executeBlocking(() -> PartitionStorage.open(topic, partition, dir, config, options))
+    return diskExecutor.executeBlocking(() -> PartitionStorage.open(topic, partition, dir, config, options, warmer))
         .map(opened -> {
           storage = opened;
           fetchWaiters = new FetchWaiters(vertx);

@@ -17,6 +17,7 @@ import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.log.CompactionJob;
 import io.cairn.eventstore.internal.log.CompactionResult;
 import io.cairn.eventstore.internal.log.LogAppendInfo;
+import io.cairn.eventstore.internal.log.PageCacheWarmer;
 import io.cairn.eventstore.internal.log.PartitionLog;
 import io.cairn.eventstore.internal.log.RecoveryReport;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
@@ -127,9 +128,10 @@ final class PartitionStorage {
   }
 
   /** Opens and recovers partition {@code partitionId} of {@code topic} in {@code dir}. Blocking: a disk thread. */
-  static PartitionStorage open(String topic, int partitionId, Path dir, TopicConfig config, StoreOptions options) {
+  static PartitionStorage open(String topic, int partitionId, Path dir, TopicConfig config, StoreOptions options,
+                               PageCacheWarmer warmer) {
     long startNanos = System.nanoTime();
-    PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis);
+    PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis, warmer);
     StreamIndex streamIndex = null;
     StreamIndexOptions indexOptions = new StreamIndexOptions()
         .setMemtableMaxEntries(options.streamIndexMemtableEntries())

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -17,8 +18,11 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
+import org.apache.kafka.common.record.internal.FileRecords;
 
 /** Shared helpers of the partition-log tests. */
 final class LogTestSupport {
@@ -37,6 +41,41 @@ final class LogTestSupport {
   /** Appends one batch of {@code records} records with values of {@code valueBytes} at {@code timestampMs}. */
   static LogAppendInfo append(PartitionLog log, int records, int valueBytes, long timestampMs) {
     return log.append(TestBatches.batch(log.logEndOffset(), records, timestampMs, valueBytes));
+  }
+
+  /** Appends {@code count} batches of one 60-byte record each. */
+  static List<LogAppendInfo> appendBatches(PartitionLog log, int count) {
+    List<LogAppendInfo> infos = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      infos.add(append(log, 1, 60, START_MS + log.logEndOffset()));
+    }
+    return infos;
+  }
+
+  /** Bytes of the batches in {@code infos} that went to the segment starting at {@code segmentBaseOffset}. */
+  static long dataBytes(List<LogAppendInfo> infos, long segmentBaseOffset) {
+    return infos.stream().filter(i -> i.segmentBaseOffset() == segmentBaseOffset)
+        .mapToLong(LogAppendInfo::sizeInBytes).sum();
+  }
+
+  /**
+   * Checks that every segment file of {@code dir} ends at its last batch (the sizes that {@code infos} give) and
+   * that Kafka's own reader finds valid batches in it; returns the records Kafka counted.
+   */
+  static long closedSegmentsReadByKafka(Path dir, long[] segmentBaseOffsets, List<LogAppendInfo> infos)
+      throws IOException {
+    long records = 0;
+    for (long base : segmentBaseOffsets) {
+      Path file = SegmentFiles.logFile(dir, base);
+      assertThat(Files.size(file)).as("segment %d", base).isEqualTo(dataBytes(infos, base));
+      try (FileRecords kafka = FileRecords.open(file.toFile(), false)) {
+        for (FileChannelRecordBatch batch : kafka.batches()) {
+          batch.ensureValid();
+          records += batch.countOrNull();
+        }
+      }
+    }
+    return records;
   }
 
   /** Base offsets of the batches in {@code batches} (position 0 to limit). */
@@ -93,6 +132,25 @@ final class LogTestSupport {
     byte[] bytes = Files.readAllBytes(file);
     bytes[(int) position] ^= 0x10;
     Files.write(file, bytes);
+  }
+
+  /**
+   * Bytes of {@code file} in the page cache now, as util-linux's {@code fincore} reports them, or empty when
+   * {@code fincore} cannot be run here.
+   */
+  static OptionalLong residentBytes(Path file) throws IOException, InterruptedException {
+    Process fincore;
+    try {
+      fincore = new ProcessBuilder("fincore", "--bytes", "--noheadings", "--output", "RES", file.toString())
+          .redirectErrorStream(true).start();
+    } catch (IOException notInstalled) {
+      return OptionalLong.empty();
+    }
+    String output = new String(fincore.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    if (fincore.waitFor() != 0 || !output.matches("\\d+")) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(Long.parseLong(output));
   }
 
   /** Cuts {@code file} to {@code size} bytes. */

@@ -2,6 +2,9 @@ package io.cairn.eventstore.internal.log;
 
 import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
 import static io.cairn.eventstore.internal.log.LogTestSupport.append;
+import static io.cairn.eventstore.internal.log.LogTestSupport.appendBatches;
+import static io.cairn.eventstore.internal.log.LogTestSupport.closedSegmentsReadByKafka;
+import static io.cairn.eventstore.internal.log.LogTestSupport.dataBytes;
 import static io.cairn.eventstore.internal.log.LogTestSupport.readAll;
 import static io.cairn.eventstore.internal.log.LogTestSupport.smallSegments;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +21,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
-import org.apache.kafka.common.record.internal.FileRecords;
-import org.apache.kafka.common.record.internal.FileLogInputStream.FileChannelRecordBatch;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,19 +61,6 @@ class PartitionLogPreallocationTest {
   @AfterEach
   void closeLogs() {
     opened.forEach(PartitionLog::close);
-  }
-
-  private static List<LogAppendInfo> appendBatches(PartitionLog log, int count) {
-    List<LogAppendInfo> infos = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      infos.add(append(log, 1, 60, START_MS + log.logEndOffset()));
-    }
-    return infos;
-  }
-
-  private static long dataBytes(List<LogAppendInfo> infos, long segmentBaseOffset) {
-    return infos.stream().filter(i -> i.segmentBaseOffset() == segmentBaseOffset)
-        .mapToLong(LogAppendInfo::sizeInBytes).sum();
   }
 
   @Test
@@ -118,18 +106,7 @@ class PartitionLogPreallocationTest {
     opened.clear();
 
     // then: every file ends at its last batch, and Kafka's reader sees all 120 records
-    long records = 0;
-    for (long base : bases) {
-      Path file = SegmentFiles.logFile(dir(), base);
-      assertThat(Files.size(file)).as("segment %d", base).isEqualTo(dataBytes(infos, base));
-      try (FileRecords kafka = FileRecords.open(file.toFile(), false)) {
-        for (FileChannelRecordBatch batch : kafka.batches()) {
-          batch.ensureValid();
-          records += batch.countOrNull();
-        }
-      }
-    }
-    assertThat(records).isEqualTo(120);
+    assertThat(closedSegmentsReadByKafka(dir(), bases, infos)).isEqualTo(120);
   }
 
   @Test

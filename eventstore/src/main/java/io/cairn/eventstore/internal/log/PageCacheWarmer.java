@@ -1,0 +1,143 @@
+package io.cairn.eventstore.internal.log;
+
+import io.cairn.eventstore.spi.StorageIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the file range just past an active segment's last batch into the page cache, on a thread of its own,
+ * so that the owner's next writes land in page-cache pages that already exist (ADR 0015). The owner grows the
+ * file sparsely ({@link LogSegment}); the warmer reads the new range, and the kernel fills a page of zeros for
+ * every page of the hole it reads. Creating those pages is the expensive part of a buffered write on a machine
+ * whose memory is handed out lazily (a virtual machine returns freed memory to its host): 2.7 s per GB written
+ * into new pages against 0.27 s per GB into pages that exist (docs/benchmarks.md).
+ *
+ * <p>Warming is advisory: it only reads, through a read-only channel of its own opened per range, so it can
+ * neither change a byte of the log nor close the owner's channel (an interrupted read closes only the
+ * channel it runs on). A range it gets to late is warmed from the segment's current end on; any failure (file
+ * deleted, closed store, I/O error) drops the range. Ranges are read one at a time, in the order they were asked
+ * for.
+ *
+ * <p>Thread-safe. {@link #OFF} warms nothing.
+ */
+public final class PageCacheWarmer implements AutoCloseable {
+
+  /** Warms nothing: logs opened with it write as if it did not exist. */
+  public static final PageCacheWarmer OFF = new PageCacheWarmer(null, null);
+  /** Bytes an active segment keeps warm past its last batch, at most; it asks for more when half are used. */
+  public static final int DEFAULT_AHEAD_BYTES = 4 * 1024 * 1024;
+
+  private static final Logger LOG = LoggerFactory.getLogger(PageCacheWarmer.class);
+  private static final int READ_BYTES = 256 * 1024;
+  private static final int PAGE_BYTES = 4096;
+
+  private final ExecutorService thread;
+  private final StorageIo io;
+  /** Scratch of the warming thread: what it reads is thrown away. */
+  private final ByteBuffer scratch;
+  private final AtomicLong warmedBytes = new AtomicLong();
+
+  private PageCacheWarmer(ExecutorService thread, StorageIo io) {
+    this.thread = thread;
+    this.io = io;
+    this.scratch = thread == null ? null : ByteBuffer.allocateDirect(READ_BYTES);
+  }
+
+  /** A warmer on a new daemon thread named {@code threadName}, opening files through {@code io}. */
+  public static PageCacheWarmer start(String threadName, StorageIo io) {
+    ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
+      Thread warming = new Thread(task, threadName);
+      warming.setDaemon(true);
+      return warming;
+    });
+    return new PageCacheWarmer(thread, io);
+  }
+
+  /** Whether this warmer warms anything (false for {@link #OFF}). */
+  public boolean enabled() {
+    return thread != null;
+  }
+
+  /** Bytes read into the page cache so far (a figure for tests and diagnostics). */
+  public long warmedBytes() {
+    return warmedBytes.get();
+  }
+
+  /**
+   * Any thread: asks for {@code [from, to)} of {@code file} to be read into the page cache, skipping what lies
+   * below {@code writtenEnd} (rounded down to a page) when the read starts. Returns at once.
+   */
+  void warm(Path file, long from, long to, IntSupplier writtenEnd) {
+    if (!enabled()) {
+      return;
+    }
+    try {
+      thread.execute(() -> read(file, from, to, writtenEnd));
+    } catch (RejectedExecutionException closed) {
+      LOG.debug("{}: not warmed, the warmer is closed", file);
+    }
+  }
+
+  private void read(Path file, long from, long to, IntSupplier writtenEnd) {
+    long at = Math.max(from, writtenEnd.getAsInt() & -(long) PAGE_BYTES);
+    if (at >= to) {
+      return;
+    }
+    try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
+      while (at < to) {
+        scratch.clear().limit((int) Math.min(READ_BYTES, to - at));
+        int read = channel.read(scratch, at);
+        if (read <= 0) {
+          break;
+        }
+        at += read;
+        warmedBytes.addAndGet(read);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: warming [{}, {}) stopped: {}", file, at, to, e.toString());
+    }
+  }
+
+  /** Completes once every range asked for before this call has been read or dropped (at once when off or closed). */
+  public CompletableFuture<Void> caughtUp() {
+    if (!enabled()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    try {
+      return CompletableFuture.runAsync(() -> { }, thread);
+    } catch (RejectedExecutionException closed) {
+      return CompletableFuture.completedFuture(null);
+    }
+  }
+
+  /**
+   * Stops the thread and drops the ranges not yet read. A read under way is interrupted, which closes only the
+   * warmer's own channel.
+   */
+  @Override
+  public void close() {
+    if (!enabled()) {
+      return;
+    }
+    thread.shutdownNow();
+    try {
+      if (!thread.awaitTermination(10, TimeUnit.SECONDS)) {
+        LOG.warn("page-cache warmer still running 10 s after close; left to end as a daemon thread");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
