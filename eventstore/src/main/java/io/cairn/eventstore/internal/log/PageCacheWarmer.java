@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * so that the owner's next writes land in page-cache pages that already exist (ADR 0015). The owner grows the
  * file sparsely ({@link LogSegment}); the warmer reads the new range, and the kernel fills a page of zeros for
  * every page of the hole it reads. Creating those pages is the expensive part of a buffered write on a machine
- * whose memory is handed out lazily (a virtual machine returns freed memory to its host): 2.7 s per GB written
- * into new pages against 0.27 s per GB into pages that exist (docs/benchmarks.md).
+ * whose memory is handed out lazily (a virtual machine whose host takes freed memory back): measured here, about
+ * 3 s per GB written into new pages against 0.23-0.26 s per GB into pages that a read created (docs/benchmarks.md).
  *
  * <p>Warming is advisory: it only reads, through a read-only channel of its own opened per range, so it can
  * neither change a byte of the log nor close the owner's channel (an interrupted read closes only the
