@@ -268,8 +268,7 @@ final class LogSegment {
   /** Owner: cuts the file to {@code position} bytes (to undo a failed append). */
   void truncateFileTo(int position) throws IOException {
     channel.truncate(position);
-    preallocatedEnd = position;
-    warmedFileEnd = position;
+    fileEndsAt(position);
   }
 
   /**
@@ -353,8 +352,13 @@ final class LogSegment {
       channel.truncate(sizeInBytes);
       channel.force(true);
     }
-    preallocatedEnd = sizeInBytes;
-    warmedFileEnd = sizeInBytes;
+    fileEndsAt(sizeInBytes);
+  }
+
+  /** Owner: after the file was cut to {@code size} bytes, nothing past it is preallocated or warmed any more. */
+  private void fileEndsAt(long size) {
+    preallocatedEnd = size;
+    warmedFileEnd = size;
   }
 
   /** Owner: forgets every batch and index entry, before a rebuild from the file. */
@@ -520,8 +524,7 @@ final class LogSegment {
     }
     int position = ensureBatchBoundary(offset);
     channel.truncate(position);
-    preallocatedEnd = position;
-    warmedFileEnd = position;
+    fileEndsAt(position);
     offsetIndex.truncateTo(offset);
     timeIndex.truncateTo(offset);
     Optional<String> problem = recoverTail(position);
