@@ -47,7 +47,7 @@ public final class PageCacheWarmer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PageCacheWarmer.class);
   /** Bytes per read: 64 KiB, 16 pages (see the class comment). */
-  static final int READ_BYTES = 64 * 1024;
+  private static final int READ_BYTES = 64 * 1024;
   private static final int PAGE_BYTES = 4096;
 
   private final ExecutorService thread;
