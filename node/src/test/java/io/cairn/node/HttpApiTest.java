@@ -371,6 +371,8 @@ class HttpApiTest {
       assertThat(text).contains("cairn_appends_seconds_count{outcome=\"appended\",topic=\"bank.account\"} 1");
       assertThat(text).contains("cairn_appends_seconds_count{outcome=\"conflict\",topic=\"bank.account\"} 1");
       assertThat(text).contains("cairn_appended_events_total{topic=\"bank.account\"} 1");
+      assertThat(text).containsPattern(
+          "cairn_appends_seconds_bucket\\{(?=[^}]*outcome=\"appended\")(?=[^}]*le=\"\\+Inf\")[^}]*} 1");
       assertThat(text).contains("cairn_http_requests_seconds_count{method=\"POST\",route=\"POST /topics\",status=\"201\"} 1");
       assertThat(text).contains("cairn_http_request_errors_total{class=\"4xx\"}");
       assertThat(text).containsPattern("cairn_http_connections [1-9]");
@@ -395,6 +397,8 @@ class HttpApiTest {
       Matcher count = flushCount.matcher(text);
       assertThat(count.find()).isTrue();
       assertThat(Double.parseDouble(count.group(1))).as(text).isGreaterThanOrEqualTo(1);
+      assertThat(text).containsPattern("cairn_log_flush_seconds_bucket\\{(?=[^}]*partition=\"" + partition
+          + "\")(?=[^}]*le=\"\\+Inf\")[^}]*} [1-9]");
       assertThat(text).containsPattern("cairn_log_flush_seconds_sum\\{partition=\"" + partition + "\",topic=\""
           + TOPIC + "\"} [0-9]");
       assertThat(text).containsPattern("cairn_log_flush_seconds_max\\{partition=\"" + partition + "\",topic=\""

@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.DoubleStream;
 
 /**
  * The node's meters in one Prometheus registry:
@@ -43,7 +45,11 @@ import java.util.concurrent.atomic.AtomicLong;
  *       and of those paused because their client reads slower than events come, and
  *       {@value #HTTP_TAIL_EVENTS} counter by topic of events written to tails.</li>
  * </ul>
- * Thread-safe: meters are Micrometer's; the partition values are atomics in concurrent maps. The
+ * The latency timers ({@value #PROTOCOL_REQUESTS}, {@value #APPENDS}, {@value #LOG_FLUSH}) are Prometheus histograms with
+ * the bucket bounds {@link #LATENCY_BUCKETS}, so that a scraper can compute percentiles over any window (Prometheus'
+ * {@code histogram_quantile}), as Kafka's request metrics give percentiles.
+ *
+ * <p>Thread-safe: meters are Micrometer's; the partition values are atomics in concurrent maps. The
  * observer methods return at once (one map lookup and a timer update), as {@link StoreObserver} requires.
  */
 public final class NodeMetrics implements StoreObserver {
@@ -69,6 +75,17 @@ public final class NodeMetrics implements StoreObserver {
   public static final String OUTCOME_DUPLICATE = "duplicate";
   public static final String OUTCOME_CONFLICT = "conflict";
   public static final String OUTCOME_ERROR = "error";
+
+  private static final double NANOS_PER_MILLI = 1e6;
+
+  /**
+   * Upper bounds of the latency histograms' buckets: 0.1 ms to 30 s, finest between 0.1 and 10 ms where a node's
+   * requests, appends and fsyncs fall; Prometheus adds {@code +Inf}.
+   */
+  public static final List<Duration> LATENCY_BUCKETS = DoubleStream.of(
+          0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 50, 75,
+          100, 200, 500, 1_000, 2_000, 5_000, 10_000, 30_000)
+      .mapToObj(millis -> Duration.ofNanos(Math.round(millis * NANOS_PER_MILLI))).toList();
 
   private static final int STATUS_CLASS_DIVISOR = 100;
   private static final int FIRST_ERROR_STATUS_CLASS = 4;
@@ -122,7 +139,7 @@ public final class NodeMetrics implements StoreObserver {
    * from its frame's arrival to its answer being written.
    */
   public void protocolRequest(String api, long durationNanos) {
-    protocolRequestTimers.computeIfAbsent(api, name -> Timer.builder(PROTOCOL_REQUESTS)
+    protocolRequestTimers.computeIfAbsent(api, name -> latencyTimer(PROTOCOL_REQUESTS)
             .description("Binary-protocol requests by api, from arrival to answer").tag("api", name).register(registry))
         .record(durationNanos, TimeUnit.NANOSECONDS);
   }
@@ -196,7 +213,7 @@ public final class NodeMetrics implements StoreObserver {
 
   /** Records one append's latency and outcome ({@link #OUTCOME_APPENDED}, ...). */
   public void append(String topic, String outcome, int events, long durationNanos) {
-    Timer.builder(APPENDS).description("Appends through the HTTP API: latency, count by outcome")
+    latencyTimer(APPENDS).description("Appends through the HTTP API: latency, count by outcome")
         .tags("topic", topic, "outcome", outcome).register(registry).record(durationNanos, TimeUnit.NANOSECONDS);
     if (OUTCOME_APPENDED.equals(outcome)) {
       Counter.builder(APPENDED_EVENTS).description("Events appended through the HTTP API")
@@ -269,8 +286,13 @@ public final class NodeMetrics implements StoreObserver {
   }
 
   private Timer registerFlushTimer(PartitionKey key) {
-    return Timer.builder(LOG_FLUSH).description("fsync (fdatasync) of a partition's log")
+    return latencyTimer(LOG_FLUSH).description("fsync (fdatasync) of a partition's log")
         .tags("topic", key.topic, "partition", Integer.toString(key.partition)).register(registry);
+  }
+
+  /** A timer published as a histogram with the buckets {@link #LATENCY_BUCKETS}. */
+  private static Timer.Builder latencyTimer(String name) {
+    return Timer.builder(name).serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new));
   }
 
   private record PartitionKey(String topic, int partition) {

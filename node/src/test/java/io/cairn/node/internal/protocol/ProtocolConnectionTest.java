@@ -25,13 +25,17 @@ import io.cairn.eventstore.StoredEvent;
 import io.cairn.eventstore.TopicConfig;
 import io.cairn.node.CairnNode;
 import io.cairn.node.NodeOptions;
+import io.cairn.node.internal.NodeMetrics;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -279,6 +283,38 @@ class ProtocolConnectionTest {
     assertThat(metrics).containsPattern(
         "cairn_protocol_request_errors_total\\{api=\"StreamVersion\",code=\"UNKNOWN_TOPIC\"} 1");
     assertThat(metrics).containsPattern("cairn_protocol_connections \\d");
+  }
+
+  @Test
+  void requestLatencyIsAHistogramWithTheDocumentedBuckets() throws Exception {
+    // given: three answered requests of one api
+    startNode(UnaryOperator.identity());
+    RawProtocolClient client = connect();
+    for (int i = 0; i < 3; i++) {
+      client.call(new ApiVersions.Request());
+    }
+
+    // when
+    String metrics = scrapeMetrics(node.httpPort());
+
+    // then: one cumulative bucket per documented bound plus +Inf, the last holding every request
+    Matcher bucket = Pattern.compile("cairn_protocol_requests_seconds_bucket\\{api=\"ApiVersions\",le=\"([^\"]+)\"} "
+        + "([0-9.E]+)").matcher(metrics);
+    List<String> bounds = new ArrayList<>();
+    List<Double> counts = new ArrayList<>();
+    while (bucket.find()) {
+      bounds.add(bucket.group(1));
+      counts.add(Double.parseDouble(bucket.group(2)));
+    }
+    List<String> expected = new ArrayList<>();
+    for (Duration bound : NodeMetrics.LATENCY_BUCKETS) {
+      expected.add(Double.toString(bound.toNanos() / 1e9));
+    }
+    expected.add("+Inf");
+    assertThat(bounds).as(metrics).containsExactlyElementsOf(expected);
+    assertThat(counts).isSortedAccordingTo(Double::compare);
+    assertThat(counts.get(counts.size() - 1)).isEqualTo(3.0);
+    assertThat(metrics).containsPattern("cairn_protocol_requests_seconds_count\\{api=\"ApiVersions\"} 3");
   }
 
   private void startNode(UnaryOperator<NodeOptions> configure) throws Exception {
