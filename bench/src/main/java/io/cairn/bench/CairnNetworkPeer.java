@@ -5,6 +5,7 @@ import io.cairn.client.ClientOptions;
 import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.TopicConfig;
+import java.util.Optional;
 
 /**
  * Cairn as a {@link NetworkPeer}: a node at {@code bootstrap} (usually a {@link NodeProcess} the caller
@@ -19,23 +20,26 @@ public final class CairnNetworkPeer implements NetworkPeer {
   public static final FlushMode FLUSH_MODE = FlushMode.PAGE_CACHE;
 
   private final String bootstrap;
+  private final String httpAddress;
   private final long nodePid;
   private final CairnClient admin;
   private final long seed;
 
-  private CairnNetworkPeer(String bootstrap, long nodePid, CairnClient admin, long seed) {
+  private CairnNetworkPeer(String bootstrap, String httpAddress, long nodePid, CairnClient admin, long seed) {
     this.bootstrap = bootstrap;
+    this.httpAddress = httpAddress;
     this.nodePid = nodePid;
     this.admin = admin;
     this.seed = seed;
   }
 
   /**
-   * Connects the admin client to the node at {@code bootstrap} (process {@code nodePid}, for the output);
-   * {@code seed} seeds the event ids.
+   * Connects the admin client to the node at {@code bootstrap} (process {@code nodePid}, for the output), whose HTTP
+   * API is at {@code httpAddress} (null if unknown: then the node's own latency is not read); {@code seed} seeds the
+   * event ids.
    */
-  public static CairnNetworkPeer connect(String bootstrap, long nodePid, long seed) {
-    return new CairnNetworkPeer(bootstrap, nodePid, CairnClients.connect(new ClientOptions()
+  public static CairnNetworkPeer connect(String bootstrap, String httpAddress, long nodePid, long seed) {
+    return new CairnNetworkPeer(bootstrap, httpAddress, nodePid, CairnClients.connect(new ClientOptions()
         .setBootstrapServers(bootstrap).setClientId("cairn-bench-admin")), seed);
   }
 
@@ -58,6 +62,11 @@ public final class CairnNetworkPeer implements NetworkPeer {
   @Override
   public RecordSource openSource(String topic) {
     return CairnRecordSource.open(bootstrap, topic);
+  }
+
+  @Override
+  public Optional<NodeRequestLatency> serverProduceLatency() {
+    return Optional.ofNullable(httpAddress).map(address -> new NodeRequestLatency(address, "Produce"));
   }
 
   @Override

@@ -28,6 +28,15 @@ public final class EndToEndRun {
    * consumer to receive every measured record. Closes {@code source}; leaves {@code sink} open.
    */
   public static Outcome run(RecordSink sink, RecordSource source, ProducerRun.Params params, Duration timeout) {
+    return run(sink, source, params, timeout, () -> { });
+  }
+
+  /**
+   * {@link #run(RecordSink, RecordSource, ProducerRun.Params, Duration)}, calling {@code beforeMeasuredPhase} as
+   * {@link ProducerRun#run(RecordSink, ProducerRun.Params, Duration, Runnable)} does.
+   */
+  public static Outcome run(RecordSink sink, RecordSource source, ProducerRun.Params params, Duration timeout,
+                            Runnable beforeMeasuredPhase) {
     if (!params.stampSends()) {
       throw new IllegalArgumentException("an end-to-end run needs stamped sends");
     }
@@ -53,7 +62,7 @@ public final class EndToEndRun {
           badRecord.compareAndSet(null, e);
         }
       });
-      ProducerRun.Outcome produced = ProducerRun.run(sink, params, timeout);
+      ProducerRun.Outcome produced = ProducerRun.run(sink, params, timeout, beforeMeasuredPhase);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (received.get() < params.records()) {
         Optional<Throwable> failed = source.failure();

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -129,7 +131,8 @@ public final class NetworkComparison {
   /**
    * Runs both phases against {@code peers} (in that order in each phase) and returns the section:
    * one object per peer with {@code throughput} ({@link RunFigures}) and {@code e2e}
-   * ({@link EndToEndRun.Outcome}), and, when both {@code cairn} and {@code kafka} ran, the ratios.
+   * ({@link EndToEndRun.Outcome}, plus the server's own produce latency where the server publishes it:
+   * {@code server_produce_*}), and, when both {@code cairn} and {@code kafka} ran, the ratios.
    */
   public static JsonLine run(List<NetworkPeer> peers, Params params, PrintWriter progress) {
     return new NetworkComparison(params, progress).run(peers);
@@ -168,10 +171,12 @@ public final class NetworkComparison {
     double lowestPeak = peaks.values().stream().mapToDouble(RunFigures::eventsPerSec).min().orElse(0);
     Map<String, EndToEndRun.Outcome> endToEnd = new LinkedHashMap<>();
     for (NetworkPeer peer : peers) {
-      EndToEndRun.Outcome outcome = endToEnd(peer, keys, e2eRate(params, peaks.get(peer.name()).eventsPerSec(),
+      PeerEndToEnd measured = endToEnd(peer, keys, e2eRate(params, peaks.get(peer.name()).eventsPerSec(),
           lowestPeak));
-      endToEnd.put(peer.name(), outcome);
-      sides.get(peer.name()).put("e2e", outcome.putInto(new JsonLine()));
+      endToEnd.put(peer.name(), measured.outcome());
+      JsonLine e2e = measured.outcome().putInto(new JsonLine());
+      measured.serverProduce().ifPresent(produce -> putServerProduce(e2e, produce));
+      sides.get(peer.name()).put("e2e", e2e);
     }
     JsonLine section = new JsonLine();
     sides.forEach(section::put);
@@ -226,20 +231,43 @@ public final class NetworkComparison {
     }
   }
 
-  private EndToEndRun.Outcome endToEnd(NetworkPeer peer, AggregateKeys keys, double rate) {
+  /**
+   * One peer's end-to-end phase: the outcome, and the server's own produce latency over the measured phase when the
+   * server publishes it.
+   */
+  private record PeerEndToEnd(EndToEndRun.Outcome outcome, Optional<NodeRequestLatency.Histogram> serverProduce) {
+  }
+
+  private PeerEndToEnd endToEnd(NetworkPeer peer, AggregateKeys keys, double rate) {
     long warmupRecords = Math.round(rate * params.e2eWarmupS());
     long records = Math.max(1, Math.round(rate * params.e2eDurationS()));
     peer.ensureTopic(E2E_TOPIC, params.partitions(), params.settings().compressionType());
     say(peer.name() + " end-to-end: " + Math.round(rate) + " records/s for " + params.e2eWarmupS() + " s warm-up + "
         + params.e2eDurationS() + " s");
+    Optional<NodeRequestLatency> server = peer.serverProduceLatency();
+    AtomicReference<NodeRequestLatency.Histogram> beforeMeasured = new AtomicReference<>();
     try (RecordSink sink = peer.openSink(E2E_TOPIC, keys, params.settings())) {
       EndToEndRun.Outcome outcome = EndToEndRun.run(sink, peer.openSource(E2E_TOPIC),
           new ProducerRun.Params(params.recordBytes(), records, warmupRecords, params.aggregates(), rate, true,
-              params.seed()), COMPLETION_TIMEOUT);
+              params.seed()), COMPLETION_TIMEOUT, () -> server.ifPresent(latency -> beforeMeasured.set(latency.scrape())));
+      Optional<NodeRequestLatency.Histogram> serverProduce = server.map(latency -> latency.scrape()
+          .minus(beforeMeasured.get()));
       say(String.format(Locale.ROOT, "%s end-to-end: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms", peer.name(),
           outcome.endToEnd().p50Ms(), outcome.endToEnd().p99Ms(), outcome.endToEnd().p999Ms()));
-      return outcome;
+      return new PeerEndToEnd(outcome, serverProduce);
     }
+  }
+
+  /**
+   * Puts the server's own produce latency over the measured phase into {@code e2e}: {@code server_produce_requests},
+   * {@code server_produce_p50_ms}, {@code server_produce_p99_ms} and {@code server_produce_p999_ms} (interpolated in
+   * the node's histogram buckets, docs/node.md).
+   */
+  private static void putServerProduce(JsonLine e2e, NodeRequestLatency.Histogram produce) {
+    e2e.put("server_produce_requests", produce.count())
+        .put("server_produce_p50_ms", produce.percentileMs(50))
+        .put("server_produce_p99_ms", produce.percentileMs(99))
+        .put("server_produce_p999_ms", produce.percentileMs(99.9));
   }
 
   /** Cairn over Kafka: throughput (target at least 1.0) and end-to-end percentiles (target p99 at most 1.0). */

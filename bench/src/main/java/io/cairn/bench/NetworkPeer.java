@@ -1,6 +1,7 @@
 package io.cairn.bench;
 
 import io.cairn.eventstore.CompressionType;
+import java.util.Optional;
 
 /**
  * One system of the network comparison as the harness drives it: a running server reached over
@@ -25,6 +26,14 @@ public interface NetworkPeer extends AutoCloseable {
 
   /** A consumer that will read {@code topic} from its beginning. */
   RecordSource openSource(String topic);
+
+  /**
+   * The server's own latency for produce requests, if the server publishes it (a Cairn node's {@code /metrics}); the
+   * harness scrapes it before and after a phase to tell the server's share of the client's latency.
+   */
+  default Optional<NodeRequestLatency> serverProduceLatency() {
+    return Optional.empty();
+  }
 
   /** Adds what a reader needs to know about this side (versions, topic settings) to {@code line}. */
   void describe(JsonLine line);

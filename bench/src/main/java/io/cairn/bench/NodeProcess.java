@@ -33,6 +33,7 @@ public final class NodeProcess implements AutoCloseable {
   /** How long the node may take to stop after SIGTERM before it is killed. */
   public static final Duration STOP_GRACE = Duration.ofSeconds(60);
   static final Pattern READY_LINE = Pattern.compile(Pattern.quote(READY_PREFIX) + ".*\\bprotocol=([^\\s,]+):(\\d+)");
+  static final Pattern READY_HTTP = Pattern.compile(Pattern.quote(READY_PREFIX) + ".*\\bhttp=([^\\s,]+):(\\d+)");
   private static final Duration POLL_INTERVAL = Duration.ofMillis(100);
   private static final Logger LOG = LoggerFactory.getLogger(NodeProcess.class);
 
@@ -40,14 +41,17 @@ public final class NodeProcess implements AutoCloseable {
   private final Process process;
   private final Path runDir;
   private final String bootstrap;
+  private final String httpAddress;
   private final boolean keepRunDir;
   private boolean closed;
 
-  private NodeProcess(ProcessSupervisor supervisor, Process process, Path runDir, String bootstrap, boolean keepRunDir) {
+  private NodeProcess(ProcessSupervisor supervisor, Process process, Path runDir, String bootstrap, String httpAddress,
+                      boolean keepRunDir) {
     this.supervisor = supervisor;
     this.process = process;
     this.runDir = runDir;
     this.bootstrap = bootstrap;
+    this.httpAddress = httpAddress;
     this.keepRunDir = keepRunDir;
   }
 
@@ -134,9 +138,11 @@ public final class NodeProcess implements AutoCloseable {
         supervisor.stop(process, STOP_GRACE);
         throw e;
       }
-      LOG.info("Cairn node pid {} serving the protocol on {}, data in {}", process.pid(), bootstrap, data);
+      String httpAddress = readyHttp(Files.readString(log, StandardCharsets.UTF_8));
+      LOG.info("Cairn node pid {} serving the protocol on {} and HTTP on {}, data in {}", process.pid(), bootstrap,
+          httpAddress, data);
       started = true;
-      return new NodeProcess(supervisor, process, runDir, bootstrap, keepRunDir);
+      return new NodeProcess(supervisor, process, runDir, bootstrap, httpAddress, keepRunDir);
     } finally {
       if (!started && !keepRunDir) {
         BenchFiles.deleteRecursively(runDir);
@@ -147,6 +153,11 @@ public final class NodeProcess implements AutoCloseable {
   /** {@code host:port} of the node's protocol listener. */
   public String bootstrap() {
     return bootstrap;
+  }
+
+  /** {@code host:port} of the node's HTTP API (health, metrics), or null if its ready line names none. */
+  public String httpAddress() {
+    return httpAddress;
   }
 
   /** The node's process id. */
@@ -193,6 +204,12 @@ public final class NodeProcess implements AutoCloseable {
   /** The {@code host:port} in the ready line of {@code logText}, or null if it has none yet. */
   static String readyBootstrap(String logText) {
     Matcher ready = READY_LINE.matcher(logText);
+    return ready.find() ? ready.group(1) + ":" + ready.group(2) : null;
+  }
+
+  /** The HTTP API's {@code host:port} in the ready line of {@code logText}, or null if it names none. */
+  static String readyHttp(String logText) {
+    Matcher ready = READY_HTTP.matcher(logText);
     return ready.find() ? ready.group(1) + ":" + ready.group(2) : null;
   }
 

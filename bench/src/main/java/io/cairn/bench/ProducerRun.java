@@ -49,14 +49,23 @@ public final class ProducerRun {
    * phase.
    */
   public static Outcome run(RecordSink sink, Params params, Duration completionTimeout) {
-    return new ProducerRun(sink, params, completionTimeout).run();
+    return run(sink, params, completionTimeout, () -> { });
   }
 
-  private Outcome run() {
+  /**
+   * {@link #run(RecordSink, Params, Duration)}, calling {@code beforeMeasuredPhase} on this thread once the warm-up
+   * is acknowledged, just before the first measured send (to take a reading of the server, say).
+   */
+  public static Outcome run(RecordSink sink, Params params, Duration completionTimeout, Runnable beforeMeasuredPhase) {
+    return new ProducerRun(sink, params, completionTimeout).run(beforeMeasuredPhase);
+  }
+
+  private Outcome run(Runnable beforeMeasuredPhase) {
     KeyDistribution.KeySampler keys = KeyDistribution.UNIFORM.sampler(params.aggregates(), 1, random);
     if (params.warmupRecords() > 0) {
       phase(params.warmupRecords(), false, keys);
     }
+    beforeMeasuredPhase.run();
     return phase(params.records(), true, keys);
   }
 

@@ -25,7 +25,7 @@ class NetworkComparisonIT {
     int exitCode;
     try (ProcessSupervisor supervisor = new ProcessSupervisor()) {
       NodeProcess node = TestNodeMain.start(supervisor);
-      try (CairnNetworkPeer cairn = CairnNetworkPeer.connect(node.bootstrap(), node.pid(), 3)) {
+      try (CairnNetworkPeer cairn = CairnNetworkPeer.connect(node.bootstrap(), node.httpAddress(), node.pid(), 3)) {
         // when
         section = NetworkComparison.run(List.of(cairn), params, new PrintWriter(progress));
       } finally {
@@ -43,6 +43,9 @@ class NetworkComparisonIT {
     assertThat(cairn.get("e2e").get("events").asLong()).isEqualTo(2000);
     assertThat(cairn.get("e2e").get("received").asLong()).isEqualTo(2000);
     assertThat(cairn.get("e2e").get("p99_ms").asDouble()).isPositive();
+    assertThat(cairn.get("e2e").get("server_produce_requests").asLong())
+        .as("the node's own Produce requests of the measured phase").isPositive();
+    assertThat(cairn.get("e2e").get("server_produce_p99_ms").asDouble()).isPositive();
     assertThat(exitCode).as("the node stopped cleanly on SIGTERM").isZero();
   }
 }

@@ -23,12 +23,14 @@ class NodeProcessTest {
 
     // then
     assertThat(NodeProcess.readyBootstrap(log)).isEqualTo("127.0.0.1:40124");
+    assertThat(NodeProcess.readyHttp(log)).isEqualTo("127.0.0.1:40123");
   }
 
   @Test
-  void aReadyLineWithoutAProtocolAddressIsNotReady() {
+  void aReadyLineWithoutAnAddressNamesNone() {
     assertThat(NodeProcess.readyBootstrap("Cairn node ready: data=/tmp/x, http=127.0.0.1:40123\n")).isNull();
     assertThat(NodeProcess.readyBootstrap("")).isNull();
+    assertThat(NodeProcess.readyHttp("Cairn node ready: data=/tmp/x, protocol=127.0.0.1:40124\n")).isNull();
   }
 
   @Test

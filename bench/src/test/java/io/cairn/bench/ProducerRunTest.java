@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.eventstore.InvalidInputException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ProducerRunTest {
@@ -28,6 +30,22 @@ class ProducerRunTest {
       assertThat(Arrays.stream(pipe.recordsPerAggregate).sum()).isEqualTo(6000);
       assertThat(Arrays.stream(pipe.recordsPerAggregate).boxed().toList())
           .allSatisfy(count -> assertThat(count).isGreaterThan(400));
+    }
+  }
+
+  @Test
+  void theHookBeforeTheMeasuredPhaseRunsOnceAfterEveryWarmUpRecordWasSentAndBeforeAnyMeasuredOne() throws Exception {
+    // given
+    try (LoopbackPipe pipe = new LoopbackPipe(10, sequence -> false)) {
+      List<Integer> sentAtHook = new ArrayList<>();
+
+      // when
+      ProducerRun.run(pipe.sink(), new ProducerRun.Params(100, 500, 300, 10, ThroughputThrottler.UNTHROTTLED, false, 7),
+          TIMEOUT, () -> sentAtHook.add(Arrays.stream(pipe.recordsPerAggregate).sum()));
+
+      // then
+      assertThat(sentAtHook).containsExactly(300);
+      assertThat(Arrays.stream(pipe.recordsPerAggregate).sum()).isEqualTo(800);
     }
   }
 

@@ -302,7 +302,7 @@ public final class PeersCommand implements Callable<Integer> {
         // each phase runs the sides in the order --sides names them
         for (Side side : sideOrder()) {
           if (side == Side.CAIRN && node != null) {
-            peers.add(CairnNetworkPeer.connect(node.bootstrap(), node.pid(), seed));
+            peers.add(CairnNetworkPeer.connect(node.bootstrap(), node.httpAddress(), node.pid(), seed));
           } else if (side == Side.KAFKA && broker != null) {
             peers.add(new KafkaNetworkPeer(broker.bootstrapServers()));
           }
