@@ -249,7 +249,8 @@ public final class NetworkComparison {
     try (RecordSink sink = peer.openSink(E2E_TOPIC, keys, params.settings())) {
       EndToEndRun.Outcome outcome = EndToEndRun.run(sink, peer.openSource(E2E_TOPIC),
           new ProducerRun.Params(params.recordBytes(), records, warmupRecords, params.aggregates(), rate, true,
-              params.seed()), COMPLETION_TIMEOUT, () -> server.ifPresent(latency -> beforeMeasured.set(latency.scrape())));
+              params.seed()), COMPLETION_TIMEOUT,
+          () -> server.ifPresent(latency -> beforeMeasured.set(latency.scrape())));
       Optional<NodeRequestLatency.Histogram> serverProduce = server.map(latency -> latency.scrape()
           .minus(beforeMeasured.get()));
       say(String.format(Locale.ROOT, "%s end-to-end: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms", peer.name(),

@@ -32,15 +32,10 @@ public final class NodeRequestLatency {
   private final String api;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(SCRAPE_TIMEOUT).build();
 
-  /** Reads the histogram of {@code api} (such as {@code Produce}) from the node whose HTTP API is at {@code hostPort}. */
+  /** The histogram of {@code api} (such as {@code Produce}) of the node whose HTTP API is at {@code hostPort}. */
   public NodeRequestLatency(String hostPort, String api) {
     this.metrics = URI.create("http://" + hostPort + "/metrics");
     this.api = api;
-  }
-
-  /** The api whose requests are read. */
-  public String api() {
-    return api;
   }
 
   /** The node's histogram now; fails with a {@link BenchException} if the node cannot be scraped. */

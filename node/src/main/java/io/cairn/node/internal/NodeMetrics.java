@@ -45,9 +45,9 @@ import java.util.stream.DoubleStream;
  *       and of those paused because their client reads slower than events come, and
  *       {@value #HTTP_TAIL_EVENTS} counter by topic of events written to tails.</li>
  * </ul>
- * The latency timers ({@value #PROTOCOL_REQUESTS}, {@value #APPENDS}, {@value #LOG_FLUSH}) are Prometheus histograms with
- * the bucket bounds {@link #LATENCY_BUCKETS}, so that a scraper can compute percentiles over any window (Prometheus'
- * {@code histogram_quantile}), as Kafka's request metrics give percentiles.
+ * The latency timers ({@value #PROTOCOL_REQUESTS}, {@value #APPENDS}, {@value #LOG_FLUSH}) are Prometheus histograms
+ * with the bucket bounds {@link #LATENCY_BUCKETS}, so that a scraper can compute percentiles over any window
+ * (Prometheus' {@code histogram_quantile}), as Kafka's request metrics give percentiles.
  *
  * <p>Thread-safe: meters are Micrometer's; the partition values are atomics in concurrent maps. The
  * observer methods return at once (one map lookup and a timer update), as {@link StoreObserver} requires.
