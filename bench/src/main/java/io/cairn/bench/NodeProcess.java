@@ -131,14 +131,15 @@ public final class NodeProcess implements AutoCloseable {
           .redirectInput(ProcessBuilder.Redirect.from(BenchFiles.nullDevice()));
       builder.environment().remove("CAIRN_DATA_DIR");
       Process process = supervisor.start(builder);
-      String bootstrap;
+      String readyLog;
       try {
-        bootstrap = awaitReady(process, log, START_TIMEOUT);
+        readyLog = awaitReady(process, log, START_TIMEOUT);
       } catch (RuntimeException | IOException e) {
         supervisor.stop(process, STOP_GRACE);
         throw e;
       }
-      String httpAddress = readyHttp(Files.readString(log, StandardCharsets.UTF_8));
+      String bootstrap = readyBootstrap(readyLog);
+      String httpAddress = readyHttp(readyLog);
       LOG.info("Cairn node pid {} serving the protocol on {} and HTTP on {}, data in {}", process.pid(), bootstrap,
           httpAddress, data);
       started = true;
@@ -213,13 +214,13 @@ public final class NodeProcess implements AutoCloseable {
     return ready.find() ? ready.group(1) + ":" + ready.group(2) : null;
   }
 
+  /** The node's log once it holds the ready line with a protocol address. */
   private static String awaitReady(Process process, Path log, Duration timeout) throws IOException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() - deadline < 0) {
       String text = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
-      String bootstrap = readyBootstrap(text);
-      if (bootstrap != null) {
-        return bootstrap;
+      if (readyBootstrap(text) != null) {
+        return text;
       }
       if (!process.isAlive()) {
         throw new BenchException("the Cairn node exited with code " + process.exitValue() + " while starting; "
