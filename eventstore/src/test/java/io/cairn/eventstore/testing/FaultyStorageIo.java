@@ -25,8 +25,8 @@ import java.util.function.Predicate;
  * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
  * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
  * through. Switches may be flipped from any thread. It also records which thread closed each channel
- * ({@link #closes()}), for tests of where slow closes run, and can hold writes to chosen files as a stalled
- * disk would ({@link #holdWrites}).
+ * ({@link #closes()}), for tests of where slow closes run, records every positional read ({@link #positionalReads()}),
+ * and can hold writes to chosen files as a stalled disk would ({@link #holdWrites}).
  */
 public final class FaultyStorageIo implements StorageIo {
 
@@ -43,6 +43,7 @@ public final class FaultyStorageIo implements StorageIo {
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
+  private final List<PositionalRead> positionalReads = new CopyOnWriteArrayList<>();
   private volatile Predicate<Path> heldFiles = path -> false;
   private volatile CountDownLatch writesReleased = new CountDownLatch(0);
   private final AtomicInteger heldWrites = new AtomicInteger();
@@ -54,6 +55,16 @@ public final class FaultyStorageIo implements StorageIo {
    * @param thread the name of the thread that closed it
    */
   public record Close(Path path, String thread) {
+  }
+
+  /**
+   * A positional read ({@link FileChannel#read(ByteBuffer, long)}).
+   *
+   * @param path     the file it was made on
+   * @param position where it started
+   * @param bytes    how many bytes it asked for
+   */
+  public record PositionalRead(Path path, long position, int bytes) {
   }
 
   /** From now on writes succeed for {@code bytes} more bytes, then fail with "No space left on device". */
@@ -117,6 +128,11 @@ public final class FaultyStorageIo implements StorageIo {
   /** Writes blocked by {@link #holdWrites} right now. */
   public int heldWrites() {
     return heldWrites.get();
+  }
+
+  /** Every positional read so far, in order. */
+  public List<PositionalRead> positionalReads() {
+    return List.copyOf(positionalReads);
   }
 
   /** Every channel close so far, in order. */
@@ -267,6 +283,7 @@ public final class FaultyStorageIo implements StorageIo {
 
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+      positionalReads.add(new PositionalRead(path, position, dst.remaining()));
       return delegate.read(dst, position);
     }
 

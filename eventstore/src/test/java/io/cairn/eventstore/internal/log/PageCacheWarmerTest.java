@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.cairn.eventstore.spi.StorageIo;
+import io.cairn.eventstore.testing.FaultyStorageIo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
@@ -57,6 +58,47 @@ class PageCacheWarmerTest {
     // then: the second MiB is in the page cache, the first is not
     assertThat(warmer.warmedBytes()).isEqualTo(MIB);
     assertThat(residentBytes(file).getAsLong()).isEqualTo(MIB);
+  }
+
+  @Test
+  void readsFromTheEndOfTheRangeDownInAlignedSteps() throws Exception {
+    // given: a warmer whose reads are recorded, and a range whose ends are not on 64 KiB boundaries
+    FaultyStorageIo io = new FaultyStorageIo();
+    Path file = sparseFile("down", MIB);
+    try (PageCacheWarmer recorded = PageCacheWarmer.start("test-warm-down", io)) {
+
+      // when
+      recorded.warm(file, 10_000, 200_000, () -> 0);
+      recorded.caughtUp().get(10, TimeUnit.SECONDS);
+
+      // then: the top part first, then 64 KiB at a time down to the range's start (ADR 0015: no read finds the
+      // pages just below it cached but the last, so the kernel never reads ahead into the rest of the range)
+      assertThat(io.positionalReads()).containsExactly(
+          new FaultyStorageIo.PositionalRead(file, 196_608, 3_392),
+          new FaultyStorageIo.PositionalRead(file, 131_072, 65_536),
+          new FaultyStorageIo.PositionalRead(file, 65_536, 65_536),
+          new FaultyStorageIo.PositionalRead(file, 10_000, 55_536));
+      assertThat(recorded.warmedBytes()).isEqualTo(190_000);
+    }
+  }
+
+  @Test
+  void stopsAtThePageHoldingTheEndTheOwnerHasWrittenMeanwhile() throws Exception {
+    // given: the owner's written end moves up into the range while the warmer reads it from the top
+    FaultyStorageIo io = new FaultyStorageIo();
+    Path file = sparseFile("met", MIB);
+    try (PageCacheWarmer recorded = PageCacheWarmer.start("test-warm-met", io)) {
+
+      // when: the end is 0 before the first read and 150 000 after it
+      recorded.warm(file, 0, 4 * 65_536, () -> io.positionalReads().isEmpty() ? 0 : 150_000);
+      recorded.caughtUp().get(10, TimeUnit.SECONDS);
+
+      // then: the top 64 KiB, then what lies above the page holding 150 000 (147 456), and nothing below
+      assertThat(io.positionalReads()).containsExactly(
+          new FaultyStorageIo.PositionalRead(file, 196_608, 65_536),
+          new FaultyStorageIo.PositionalRead(file, 147_456, 49_152));
+      assertThat(recorded.warmedBytes()).isEqualTo(65_536 + 49_152);
+    }
   }
 
   @Test
