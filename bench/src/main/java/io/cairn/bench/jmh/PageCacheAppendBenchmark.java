@@ -1,8 +1,6 @@
 package io.cairn.bench.jmh;
 
 import io.cairn.bench.AppendWorkload;
-import io.cairn.bench.BenchFiles;
-import io.cairn.bench.CairnStore;
 import io.cairn.bench.Payloads;
 import io.cairn.eventstore.AppendRequest;
 import io.cairn.eventstore.AppendResult;
@@ -10,8 +8,6 @@ import io.cairn.eventstore.EventData;
 import io.cairn.eventstore.ExpectedVersion;
 import io.cairn.eventstore.FlushMode;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,8 +51,7 @@ public class PageCacheAppendBenchmark {
   @Param({"100"})
   int eventBytes;
 
-  private Path dir;
-  private CairnStore cairn;
+  private TemporaryStore cairn;
   private byte[][] payloads;
   private SplittableRandom random;
   private int next;
@@ -64,9 +59,8 @@ public class PageCacheAppendBenchmark {
   /** Opens a store in a new temporary folder and creates the topic. */
   @Setup(Level.Trial)
   public void setUp() throws IOException {
-    dir = Files.createTempDirectory("cairn-jmh-append-");
-    cairn = CairnStore.open(dir);
-    cairn.ensureTopic(TOPIC, AppendWorkload.topicConfig(FlushMode.PAGE_CACHE, 1, eventBytes, events));
+    cairn = TemporaryStore.open("cairn-jmh-append-", TOPIC,
+        AppendWorkload.topicConfig(FlushMode.PAGE_CACHE, 1, eventBytes, events));
     random = new SplittableRandom(42);
     payloads = new byte[PAYLOAD_POOL][];
     for (int i = 0; i < PAYLOAD_POOL; i++) {
@@ -77,11 +71,7 @@ public class PageCacheAppendBenchmark {
   /** Closes the store and deletes its folder. */
   @TearDown(Level.Trial)
   public void tearDown() {
-    try {
-      cairn.close();
-    } finally {
-      BenchFiles.deleteRecursively(dir);
-    }
+    cairn.close();
   }
 
   /** Appends one batch and waits for its acknowledgement. */

@@ -725,6 +725,47 @@ class LocalEventStoreTest {
   // ---------------------------------------------------------------- Kafka interoperability
 
   @Test
+  void aProducedRecordIsStoredTheSameWhetherItsEventHeaderComesFirstOrNot() throws Exception {
+    // given: the same records built by Kafka's builder twice, cairn.e first (stored in one copy of each record) and
+    // cairn.e after a user header (stored field by field, cairn.e moved first)
+    EventStore store = open(1024);
+    await(store.createTopic("first", new TopicConfig()));
+    await(store.createTopic("second", new TopicConfig()));
+    UUID[] ids = {UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()};
+    String[] keys = {"a", "b", "a"};
+
+    // when
+    for (String topic : List.of("first", "second")) {
+      MemoryRecordsBuilder kafka = MemoryRecords.builder(ByteBuffer.allocate(1024), RecordBatch.MAGIC_VALUE_V2,
+          Compression.NONE, TimestampType.CREATE_TIME, 0, RecordBatch.NO_TIMESTAMP, 7L, (short) 0, 0, false,
+          RecordBatch.NO_PARTITION_LEADER_EPOCH);
+      for (int i = 0; i < keys.length; i++) {
+        RecordHeader event = new RecordHeader("cairn.e", ByteBuffer.allocate(32).putLong(0L)
+            .putLong(ids[i].getMostSignificantBits()).putLong(ids[i].getLeastSignificantBits())
+            .put("Happened".getBytes(UTF_8)).array());
+        RecordHeader trace = new RecordHeader("trace", ("t" + i).getBytes(UTF_8));
+        org.apache.kafka.common.header.Header[] headers = topic.equals("first")
+            ? new org.apache.kafka.common.header.Header[] {event, trace}
+            : new org.apache.kafka.common.header.Header[] {trace, event};
+        kafka.appendWithOffset(i, 1_700_000_000_000L + 10 - i, keys[i].getBytes(UTF_8), ("v" + i).getBytes(UTF_8),
+            headers);
+      }
+      await(store.produce(topic, 0, kafka.build().buffer()));
+    }
+
+    // then: byte for byte the same stored batch, versions per aggregate in cairn.e
+    ByteBuffer first = await(store.fetch("first", 0, 0, 1 << 20, 0)).records();
+    ByteBuffer second = await(store.fetch("second", 0, 0, 1 << 20, 0)).records();
+    assertThat(first).isEqualTo(second);
+    List<Long> versions = new ArrayList<>();
+    for (Record record : MemoryRecords.readableRecords(first).batches().iterator().next()) {
+      versions.add(ByteBuffer.wrap(record.headers()[0].value()).getLong());
+    }
+    assertThat(versions).containsExactly(1L, 1L, 2L);
+    await(store.close());
+  }
+
+  @Test
   void aBatchBuiltByKafkasRecordBuilderIsProducedAndKafkaReadsTheStoredOne() throws Exception {
     // given: a batch as Kafka's producer builds it (lz4, idempotent, a timestamp per record)
     EventStore store = open(1024);

@@ -273,8 +273,16 @@ final class ProducedBatchEncoder implements AutoCloseable {
     ensureEventHeader(index, eventHeader);
   }
 
-  /** Writes the current record with its {@code cairn.e} first, holding {@code version}. */
+  /**
+   * Writes the current record with its {@code cairn.e} first, holding {@code version}: in one copy when the record
+   * has it first already (as Cairn's client and {@code EventBatches} write it) and its batch uses create times, else
+   * field by field.
+   */
   private void writeRecord(long version) {
+    if (eventHeader == 0 && !reader.isLogAppendTime()) {
+      EventHeaders.addRecordWithVersion(builder, reader, version);
+      return;
+    }
     int headers = reader.headerCount();
     builder.startRecordFrom(reader, reader.timestampMs(), headers);
     EventHeaders.addEventHeaderWithVersion(builder, reader, eventHeader, version);

@@ -159,6 +159,14 @@ public final class EventHeaders {
     builder.addHeaderFromReplacingLong(reader, index, version);
   }
 
+  /**
+   * Adds the record {@code reader} is on, whose header 0 is {@value #EVENT_KEY}, with {@code version} written into
+   * that header, in one copy ({@link RecordBatchBuilder#addRecordFromReplacingLong}).
+   */
+  public static void addRecordWithVersion(RecordBatchBuilder builder, RecordBatchReader reader, long version) {
+    builder.addRecordFromReplacingLong(reader, 0, version);
+  }
+
   /** Whether header {@code index} of the reader's current record is in the reserved name space. Allocates nothing. */
   public static boolean isReservedHeader(RecordBatchReader reader, int index) {
     return reader.headerKeyStartsWith(index, PREFIX_UTF8);

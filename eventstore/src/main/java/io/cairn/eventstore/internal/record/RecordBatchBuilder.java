@@ -234,6 +234,44 @@ public final class RecordBatchBuilder implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Adds the record {@code reader} is on in one copy of its encoding, with the first 8 bytes of header
+   * {@code index}'s value replaced by {@code firstLong} (big-endian). For a record whose offset delta is this batch's
+   * next ({@link #recordCount()}) in a create-time batch with this batch's base timestamp, that is the record
+   * {@link #startRecordFrom} with the reader's timestamp, its headers in order and {@link #addHeaderFromReplacingLong}
+   * for header {@code index} would write, except that varints and the attributes byte stay as the reader's batch
+   * encoded them. The partition owner stores produced records in this layout with it (ADR 0007).
+   *
+   * @return this builder
+   * @throws IllegalStateException    if the record's offset delta, its batch's base timestamp or timestamp type do
+   *                                  not fit, or a record is being built
+   * @throws IllegalArgumentException if the header's value has fewer than 8 bytes
+   */
+  public RecordBatchBuilder addRecordFromReplacingLong(RecordBatchReader reader, int index, long firstLong) {
+    ensureOpen();
+    if (retaining || inRecord) {
+      throw new IllegalStateException("addRecordFromReplacingLong needs a batch started with reset and no record open");
+    }
+    if (reader.offsetDelta() != recordCount || reader.baseTimestamp() != baseTimestamp || reader.isLogAppendTime()) {
+      throw new IllegalStateException("the record (offset delta " + reader.offsetDelta() + ", base timestamp "
+          + reader.baseTimestamp() + (reader.isLogAppendTime() ? ", log-append time" : "") + ") cannot be copied as "
+          + "record " + recordCount + " of a batch with base timestamp " + baseTimestamp);
+    }
+    int valueBytes = reader.headerValueLength(index);
+    if (valueBytes < Long.BYTES) {
+      throw new IllegalArgumentException("header " + index + " value has " + valueBytes + " bytes, fewer than 8");
+    }
+    int bytes = reader.recordSizeInBytes();
+    records.ensureCapacity((long) records.size() + bytes);
+    int at = records.size();
+    reader.copyRecord(records.array(), at);
+    putLong(records.array(), at + reader.headerValueOffsetInRecord(index), firstLong);
+    records.size(at + bytes);
+    maxTimestamp = recordCount == 0 ? reader.timestampMs() : Math.max(maxTimestamp, reader.timestampMs());
+    recordCount++;
+    return this;
+  }
+
   /** Adds a record with the given headers; {@code key} and {@code value} may be null. */
   public RecordBatchBuilder addRecord(long timestampMs, byte[] key, byte[] value, List<Header> headers) {
     startRecord(timestampMs, key, value, headers.size());

@@ -679,6 +679,12 @@ public final class RecordBatchReader implements AutoCloseable {
     return cursor - recordStart;
   }
 
+  /** Where header {@code index}'s value starts, counted from the first byte of the current record's encoding. */
+  int headerValueOffsetInRecord(int index) {
+    checkHeader(index);
+    return headerValuePositions[index] - recordStart;
+  }
+
   /** Key length in bytes, -1 for a null key. */
   public int keyLength() {
     ensureRecord();

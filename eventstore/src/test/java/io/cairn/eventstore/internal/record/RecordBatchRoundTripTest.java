@@ -203,6 +203,74 @@ class RecordBatchRoundTripTest {
   }
 
   @Test
+  void aRecordCopiedWholeWithItsFirstHeaderLongReplacedIsTheRecordBuiltFieldByField() {
+    try (RecordBatchBuilder source = new RecordBatchBuilder(); RecordBatchBuilder whole = new RecordBatchBuilder();
+         RecordBatchBuilder fieldByField = new RecordBatchBuilder();
+         RecordBatchReader reader = new RecordBatchReader()) {
+      // given: records whose first header holds a long, a UUID and a string, one with a null key and value
+      source.reset(0L, 0, CompressionType.NONE, 7L, (short) 1, 5, 50L);
+      source.startRecord(60L, "order-42".getBytes(StandardCharsets.UTF_8), new byte[300], 2)
+          .addLongUuidStringHeader(new byte[] {'e'}, 0L, 3L, 4L, "Opened").addHeader("trace", new byte[] {9})
+          .endRecord();
+      source.startRecord(40L, null, null, 1).addLongUuidStringHeader(new byte[] {'e'}, 0L, 5L, 6L, "Closed")
+          .endRecord();
+      ByteBuffer produced = source.build();
+      whole.reset(100L, 3, CompressionType.NONE, 7L, (short) 1, 5, 50L);
+      fieldByField.reset(100L, 3, CompressionType.NONE, 7L, (short) 1, 5, 50L);
+
+      // when
+      reader.reset(produced, 0);
+      long version = 1;
+      while (reader.next()) {
+        whole.addRecordFromReplacingLong(reader, 0, version);
+        fieldByField.startRecordFrom(reader, reader.timestampMs(), reader.headerCount())
+            .addHeaderFromReplacingLong(reader, 0, version);
+        for (int h = 1; h < reader.headerCount(); h++) {
+          fieldByField.addHeaderFrom(reader, h);
+        }
+        fieldByField.endRecord();
+        version++;
+      }
+
+      // then: the same bytes, max timestamp and CRC included, and the versions in place
+      ByteBuffer copied = whole.build();
+      assertThat(KafkaOracleTest.bytes(copied)).isEqualTo(KafkaOracleTest.bytes(fieldByField.build()));
+      reader.reset(copied, 0, true);
+      assertThat(reader.maxTimestamp()).isEqualTo(60L);
+      reader.next();
+      assertThat(reader.headerValueLong(0, 0)).isEqualTo(1L);
+      assertThat(reader.headerValueAsString(0, 24)).isEqualTo("Opened");
+      reader.next();
+      assertThat(reader.headerValueLong(0, 0)).isEqualTo(2L);
+      reader.ensureValid();
+    }
+  }
+
+  @Test
+  void aRecordIsNotCopiedWholeIntoAnotherPlaceOrTimeBase() {
+    try (RecordBatchBuilder source = new RecordBatchBuilder(); RecordBatchBuilder copy = new RecordBatchBuilder();
+         RecordBatchReader reader = new RecordBatchReader()) {
+      // given: a batch of two records, base timestamp 50
+      source.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      for (int i = 0; i < 2; i++) {
+        source.startRecord(60L, null, new byte[] {1}, 1).addHeader("e", new byte[8]).endRecord();
+      }
+      ByteBuffer produced = source.build();
+      reader.reset(produced, 0);
+      reader.next();
+
+      // then: another base timestamp, and the second record as a batch's first, are refused
+      copy.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 51L);
+      assertThatThrownBy(() -> copy.addRecordFromReplacingLong(reader, 0, 1L))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("base timestamp 51");
+      reader.next();
+      copy.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+      assertThatThrownBy(() -> copy.addRecordFromReplacingLong(reader, 0, 1L))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("offset delta 1");
+    }
+  }
+
+  @Test
   void copyingAHeaderShorterThanALongWithItsFirstLongReplacedIsRefused() {
     try (RecordBatchBuilder source = new RecordBatchBuilder(); RecordBatchBuilder copy = new RecordBatchBuilder();
          RecordBatchReader reader = new RecordBatchReader()) {
@@ -211,6 +279,10 @@ class RecordBatchRoundTripTest {
       reader.reset(source.build(), 0);
       reader.next();
       copy.reset(0L, 0, CompressionType.NONE, -1L, (short) -1, -1, 50L);
+
+      assertThatThrownBy(() -> copy.addRecordFromReplacingLong(reader, 0, 1L))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7 bytes");
+      assertThat(copy.recordCount()).as("nothing added by the whole copy").isZero();
       copy.startRecordFrom(reader, 60L, 1);
 
       assertThatThrownBy(() -> copy.addHeaderFromReplacingLong(reader, 0, 1L))
