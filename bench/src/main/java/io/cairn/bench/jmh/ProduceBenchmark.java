@@ -61,6 +61,7 @@ public class ProduceBenchmark {
   public void setUp() throws IOException {
     cairn = TemporaryStore.open("cairn-jmh-produce-", TOPIC,
         AppendWorkload.topicConfig(FlushMode.PAGE_CACHE, 1, PAYLOAD_BYTES, RECORDS));
+    boolean eventHeaderFirst = eventHeader.equals("first");
     SplittableRandom random = new SplittableRandom(42);
     try (RecordBatchBuilder builder = new RecordBatchBuilder()) {
       for (int b = 0; b < BATCHES; b++) {
@@ -68,12 +69,12 @@ public class ProduceBenchmark {
         for (int r = 0; r < RECORDS; r++) {
           byte[] key = ("agg-" + random.nextInt(AGGREGATES)).getBytes(StandardCharsets.UTF_8);
           builder.startRecord(System.currentTimeMillis(), key, Payloads.next(PAYLOAD_BYTES, random), 2);
-          if (eventHeader.equals("second")) {
+          if (!eventHeaderFirst) {
             builder.addHeader(TRACE, new byte[] {(byte) r});
           }
           builder.addLongUuidStringHeader(EVENT_KEY, EventHeaders.UNASSIGNED_VERSION,
               random.nextLong(), random.nextLong(), AppendWorkload.EVENT_TYPE);
-          if (eventHeader.equals("first")) {
+          if (eventHeaderFirst) {
             builder.addHeader(TRACE, new byte[] {(byte) r});
           }
           builder.endRecord();

@@ -731,7 +731,7 @@ class LocalEventStoreTest {
     EventStore store = open(1024);
     await(store.createTopic("first", new TopicConfig()));
     await(store.createTopic("second", new TopicConfig()));
-    UUID[] ids = {UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID()};
+    UUID[] ids = {new UUID(1, 1), new UUID(1, 2), new UUID(1, 3)};
     String[] keys = {"a", "b", "a"};
 
     // when

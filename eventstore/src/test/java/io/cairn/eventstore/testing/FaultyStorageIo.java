@@ -13,6 +13,8 @@ import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +45,8 @@ public final class FaultyStorageIo implements StorageIo {
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
-  private final List<PositionalRead> positionalReads = new CopyOnWriteArrayList<>();
+  /** A queue, not a copy-on-write list: tests that read a log through this make many reads. */
+  private final Queue<PositionalRead> positionalReads = new ConcurrentLinkedQueue<>();
   private volatile Predicate<Path> heldFiles = path -> false;
   private volatile CountDownLatch writesReleased = new CountDownLatch(0);
   private final AtomicInteger heldWrites = new AtomicInteger();

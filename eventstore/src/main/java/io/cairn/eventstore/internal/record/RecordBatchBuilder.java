@@ -223,12 +223,9 @@ public final class RecordBatchBuilder implements AutoCloseable {
     if (inRecord) {
       throw new IllegalStateException("record " + recordCount + " was started but not ended");
     }
-    int bytes = reader.recordSizeInBytes();
-    records.ensureCapacity((long) records.size() + bytes);
-    reader.copyRecord(records.array(), records.size());
-    records.size(records.size() + bytes);
+    copyRecordFrom(reader);
     if ((keptAttributeFlags & BatchHeader.TIMESTAMP_TYPE_MASK) == 0) {
-      maxTimestamp = recordCount == 0 ? reader.timestampMs() : Math.max(maxTimestamp, reader.timestampMs());
+      keepMaxTimestamp(reader.timestampMs());
     }
     recordCount++;
     return this;
@@ -261,15 +258,26 @@ public final class RecordBatchBuilder implements AutoCloseable {
     if (valueBytes < Long.BYTES) {
       throw new IllegalArgumentException("header " + index + " value has " + valueBytes + " bytes, fewer than 8");
     }
+    int at = copyRecordFrom(reader);
+    putLong(records.array(), at + reader.headerValueOffsetInRecord(index), firstLong);
+    keepMaxTimestamp(reader.timestampMs());
+    recordCount++;
+    return this;
+  }
+
+  /** Appends the whole encoding of the record {@code reader} is on to the records; returns where it starts. */
+  private int copyRecordFrom(RecordBatchReader reader) {
     int bytes = reader.recordSizeInBytes();
     records.ensureCapacity((long) records.size() + bytes);
     int at = records.size();
     reader.copyRecord(records.array(), at);
-    putLong(records.array(), at + reader.headerValueOffsetInRecord(index), firstLong);
     records.size(at + bytes);
-    maxTimestamp = recordCount == 0 ? reader.timestampMs() : Math.max(maxTimestamp, reader.timestampMs());
-    recordCount++;
-    return this;
+    return at;
+  }
+
+  /** Takes {@code timestampMs}, the timestamp of record {@link #recordCount}, into the batch's max timestamp. */
+  private void keepMaxTimestamp(long timestampMs) {
+    maxTimestamp = recordCount == 0 ? timestampMs : Math.max(maxTimestamp, timestampMs);
   }
 
   /** Adds a record with the given headers; {@code key} and {@code value} may be null. */
@@ -386,7 +394,7 @@ public final class RecordBatchBuilder implements AutoCloseable {
   private RecordBatchBuilder openHeaders(int at, long timestampMs, int headerCount) {
     int p = Varint.writeVarint(headerCount, records.array(), at);
     records.size(p);
-    maxTimestamp = recordCount == 0 ? timestampMs : Math.max(maxTimestamp, timestampMs);
+    keepMaxTimestamp(timestampMs);
     headersLeft = headerCount;
     inRecord = true;
     return this;
