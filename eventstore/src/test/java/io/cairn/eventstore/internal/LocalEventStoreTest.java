@@ -43,7 +43,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -572,18 +574,35 @@ class LocalEventStoreTest {
         .setStreamIndexMemtableEntries(32).setStreamCacheEntries(16)));
     await(store.createTopic("t", new TopicConfig()));
     Map<String, List<String>> written = produceInterleaved(store, 1, 60, 30, 11);
-    List<Path> chunks = awaitChunkFiles(dataDir.resolve("t-0"));
+    awaitChunkFiles(dataDir.resolve("t-0"));
     // when every chunk file rots while the store runs
-    for (Path chunk : chunks) {
-      byte[] bytes = Files.readAllBytes(chunk);
-      for (int at = 56 + 5; at < bytes.length; at += 4096) {
-        bytes[at] ^= 0x40;
-      }
-      Files.write(chunk, bytes);
-    }
+    rotEveryChunkFile(dataDir.resolve("t-0"));
     // then the rebuilt index finds every run of every stream
     assertStreams(store, written);
     await(store.close());
+  }
+
+  /**
+   * Flips a bit in every 4 KiB of every chunk file of {@code partitionDir}. A merge running meanwhile may delete a
+   * file between the listing and its read; the pass then starts again on the files there are now.
+   */
+  private static void rotEveryChunkFile(Path partitionDir) throws IOException {
+    for (int pass = 1; ; pass++) {
+      try {
+        for (Path chunk : chunkFiles(partitionDir)) {
+          byte[] bytes = Files.readAllBytes(chunk);
+          for (int at = 56 + 5; at < bytes.length; at += 4096) {
+            bytes[at] ^= 0x40;
+          }
+          Files.write(chunk, bytes, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        }
+        return;
+      } catch (NoSuchFileException mergedAway) {
+        if (pass == 10) {
+          throw mergedAway;
+        }
+      }
+    }
   }
 
   private static void deleteNewerHalfOfChunkFiles(Path partitionDir) throws Exception {
