@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * <p>Errors are JSON {@code {"error": message, "field"?: name}}: bad input 400 naming the field,
  * unknown topic or partition 404, existing topic 409, version conflict 409 with the actual version,
  * oversized body 413, storage failure or closed store 503, anything else 500 (logged, no stack trace in
- * the answer). Handlers run on the HTTP server's event loop and never block.
+ * the answer). Handlers run on the HTTP server's event loop and never block; {@code /metrics} renders its text on
+ * a worker thread.
  *
  * <p>Stopping: once the store no longer serves ({@code storeOpen} false), requests to the
  * {@value #TOPICS_PREFIX} endpoints that arrive are answered 503 at once, before their body is read;
@@ -181,12 +182,24 @@ public final class HttpApi {
     json(ctx, up ? OK : UNAVAILABLE, new JsonObject().put("status", up ? "UP" : "DOWN"));
   }
 
+  /**
+   * Renders the exposition on a worker thread, not on this event loop, which may also serve a partition or
+   * protocol connections: a first scrape loads and runs cold code for ~100 ms, and a later one takes a few ms
+   * that appends and fetches on the same loop would otherwise wait for.
+   */
   private void metrics(RoutingContext ctx) {
-    metrics.refreshPartitions(store).onComplete(ignored -> {
-      if (!ctx.response().ended()) {
-        ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.scrape());
-      }
-    });
+    metrics.refreshPartitions(store)
+        .transform(ignored -> vertx.executeBlocking(metrics::scrape, false))
+        .onComplete(scraped -> {
+          if (ctx.response().ended()) {
+            return;
+          }
+          if (scraped.succeeded()) {
+            ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(scraped.result());
+          } else {
+            ctx.fail(scraped.cause());
+          }
+        });
   }
 
   private void openApi(RoutingContext ctx) {

@@ -7,6 +7,7 @@ import io.cairn.eventstore.spi.StoreObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -256,9 +257,14 @@ public final class NodeMetrics implements StoreObserver {
     });
   }
 
-  /** The Prometheus text exposition of every meter. */
+  /** The Prometheus text exposition of every meter. Thread-safe; may take milliseconds (HttpApi runs it off the loop). */
   public String scrape() {
     return registry.scrape();
+  }
+
+  /** The registry itself, for tests in this package. */
+  MeterRegistry registry() {
+    return registry;
   }
 
   /** Releases the registry. */
