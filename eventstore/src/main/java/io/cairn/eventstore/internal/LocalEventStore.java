@@ -23,6 +23,8 @@ import io.cairn.eventstore.internal.io.DurableFiles;
 import io.cairn.eventstore.internal.log.PageCacheWarmer;
 import io.cairn.eventstore.internal.partition.Partition;
 import io.cairn.eventstore.internal.producer.ProducerIdAllocator;
+import io.cairn.eventstore.internal.stream.JobCpuBudget;
+import io.cairn.eventstore.internal.stream.StreamIndexOptions;
 import io.cairn.eventstore.internal.topic.TopicNames;
 import io.cairn.eventstore.internal.topic.TopicRegistry;
 import io.vertx.core.Context;
@@ -77,6 +79,11 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
   private final FileLock lock;
   private final WorkerExecutor diskExecutor;
   private final WorkerExecutor jobExecutor;
+  /**
+   * The share of one CPU that the paced stream-index jobs of all partitions take together (ADR 0013, "One budget
+   * per store").
+   */
+  private final JobCpuBudget jobBudget = new JobCpuBudget(StreamIndexOptions.DEFAULT_JOB_CPU_SHARE);
   /** One thread that reads ahead of every partition's active segment into the page cache (ADR 0015). */
   private final PageCacheWarmer warmer;
   private final ProducerIdAllocator producerIds;
@@ -145,7 +152,8 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
     List<Future<Partition>> opening = new ArrayList<>();
     for (int p = 0; p < config.partitions(); p++) {
       Path dir = options.dataDir().resolve(TopicNames.partitionDirName(topic, p));
-      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor, jobExecutor, warmer));
+      opening.add(Partition.open(vertx, topic, p, dir, config, options, diskExecutor, jobExecutor, jobBudget,
+          warmer));
     }
     return Future.join(opening).transform(done -> {
       if (done.failed()) {
@@ -158,6 +166,11 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
       topics.put(topic, partitions);
       return Future.succeededFuture(partitions);
     });
+  }
+
+  /** The budget the stream-index jobs of every partition share (ADR 0013), for tests. */
+  JobCpuBudget jobBudget() {
+    return jobBudget;
   }
 
   @Override

@@ -473,6 +473,8 @@ class LocalEventStoreTest {
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
       }
       assertThat(io.heldWrites()).as("chunk writes hanging").isGreaterThanOrEqualTo(LocalEventStore.DISK_THREADS);
+      assertThat(((LocalEventStore) store).jobBudget().running())
+          .as("the hanging jobs of several partitions, counted in the store's one budget").isGreaterThanOrEqualTo(2);
 
       // then reads from the log still complete, on threads the hanging jobs do not hold
       for (int p = 0; p < partitions; p++) {

@@ -19,6 +19,7 @@ import io.cairn.eventstore.TopicConfig;
 import io.cairn.eventstore.internal.Contexts;
 import io.cairn.eventstore.internal.log.PageCacheWarmer;
 import io.cairn.eventstore.internal.producer.ProducerStateManager;
+import io.cairn.eventstore.internal.stream.JobCpuBudget;
 import io.cairn.eventstore.internal.stream.StreamIndexJob;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
@@ -76,6 +77,8 @@ public final class Partition extends VerticleBase {
   /** Long background jobs (stream-index flushes and merges, compactions), apart from {@link #diskExecutor}. */
   private final WorkerExecutor jobExecutor;
   /** Keeps the page cache ahead of the active segment's end filled (ADR 0015); the store's, shared. */
+  /** The store's budget of CPU for stream-index jobs, shared by all its partitions (ADR 0013). */
+  private final JobCpuBudget jobBudget;
   private final PageCacheWarmer warmer;
   private final String name;
 
@@ -100,7 +103,8 @@ public final class Partition extends VerticleBase {
   private volatile boolean closing;
 
   private Partition(String topic, int partition, Path dir, TopicConfig config, StoreOptions options,
-                    WorkerExecutor diskExecutor, WorkerExecutor jobExecutor, PageCacheWarmer warmer) {
+                    WorkerExecutor diskExecutor, WorkerExecutor jobExecutor, JobCpuBudget jobBudget,
+                    PageCacheWarmer warmer) {
     this.topic = topic;
     this.partition = partition;
     this.dir = dir;
@@ -108,6 +112,7 @@ public final class Partition extends VerticleBase {
     this.options = options;
     this.diskExecutor = diskExecutor;
     this.jobExecutor = jobExecutor;
+    this.jobBudget = jobBudget;
     this.warmer = warmer;
     this.name = topic + "-" + partition;
   }
@@ -119,8 +124,10 @@ public final class Partition extends VerticleBase {
    */
   public static Future<Partition> open(Vertx vertx, String topic, int partition, Path dir, TopicConfig config,
                                        StoreOptions options, WorkerExecutor diskExecutor,
-                                       WorkerExecutor jobExecutor, PageCacheWarmer warmer) {
-    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor, jobExecutor, warmer);
+                                       WorkerExecutor jobExecutor, JobCpuBudget jobBudget,
+                                       PageCacheWarmer warmer) {
+    Partition owner = new Partition(topic, partition, dir, config, options, diskExecutor, jobExecutor, jobBudget,
+        warmer);
     Promise<Partition> opened = Contexts.callerPromise();
     ((VertxInternal) vertx).createEventLoopContext()
         .runOnContext(v -> vertx.deployVerticle(owner).map(id -> owner).onComplete(opened));
@@ -129,7 +136,8 @@ public final class Partition extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return diskExecutor.executeBlocking(() -> PartitionStorage.open(topic, partition, dir, config, options, warmer))
+    return diskExecutor.executeBlocking(
+            () -> PartitionStorage.open(topic, partition, dir, config, options, jobBudget, warmer))
         .map(opened -> {
           storage = opened;
           fetchWaiters = new FetchWaiters(vertx);

@@ -26,6 +26,7 @@ import io.cairn.eventstore.internal.record.EventHeaders;
 import io.cairn.eventstore.internal.record.RecordBatchBuilder;
 import io.cairn.eventstore.internal.record.RecordBatchReader;
 import io.cairn.eventstore.internal.record.StoredEvents;
+import io.cairn.eventstore.internal.stream.JobCpuBudget;
 import io.cairn.eventstore.internal.stream.StreamEntryBuffer;
 import io.cairn.eventstore.internal.stream.StreamHash;
 import io.cairn.eventstore.internal.stream.StreamIndex;
@@ -127,14 +128,18 @@ final class PartitionStorage {
     this.recoverySummary = recoverySummary;
   }
 
-  /** Opens and recovers partition {@code partitionId} of {@code topic} in {@code dir}. Blocking: a disk thread. */
+  /**
+   * Opens and recovers partition {@code partitionId} of {@code topic} in {@code dir}; its stream index's jobs take
+   * their CPU from {@code jobBudget}. Blocking: a disk thread.
+   */
   static PartitionStorage open(String topic, int partitionId, Path dir, TopicConfig config, StoreOptions options,
-                               PageCacheWarmer warmer) {
+                               JobCpuBudget jobBudget, PageCacheWarmer warmer) {
     long startNanos = System.nanoTime();
     PartitionLog log = PartitionLog.open(dir, config, options.storageIo(), System::currentTimeMillis, warmer);
     StreamIndex streamIndex = null;
     StreamIndexOptions indexOptions = new StreamIndexOptions()
         .setMemtableMaxEntries(options.streamIndexMemtableEntries())
+        .setJobCpuBudget(jobBudget)
         .setStorageIo(options.storageIo());
     try {
       streamIndex = StreamIndex.open(dir, indexOptions, log.logStartOffset(), log.logEndOffset());

@@ -526,7 +526,7 @@ public final class StreamIndex implements Closeable {
   }
 
   private WorkPacer backgroundPacer() {
-    return WorkPacer.atShare(options.jobCpuShare());
+    return WorkPacer.inBudget(options.jobCpuBudget());
   }
 
   /** Lets the running flush and merge jobs, if any, finish flat out instead of at their CPU share. */

@@ -97,6 +97,7 @@ public abstract sealed class StreamIndexJob permits StreamIndexJob.Flush, Stream
     } catch (RuntimeException e) {
       failure = new StorageException("stream index job " + this + " failed: " + e, e);
     } finally {
+      pacer.finish();
       deleteQuietly(temporary);
       finished = true;
     }

@@ -55,7 +55,7 @@ public final class StreamIndexOptions {
   private int mergeFactor = DEFAULT_MERGE_FACTOR;
   private int bloomBitsPerKey = DEFAULT_BLOOM_BITS_PER_KEY;
   private int maxFrozenMemtables = DEFAULT_MAX_FROZEN_MEMTABLES;
-  private double jobCpuShare = DEFAULT_JOB_CPU_SHARE;
+  private JobCpuBudget jobCpuBudget = new JobCpuBudget(DEFAULT_JOB_CPU_SHARE);
   private boolean verifyEntriesOnOpen = DEFAULT_VERIFY_ENTRIES_ON_OPEN;
   private StorageIo storageIo = StorageIo.DEFAULT;
 
@@ -70,7 +70,7 @@ public final class StreamIndexOptions {
     this.mergeFactor = other.mergeFactor;
     this.bloomBitsPerKey = other.bloomBitsPerKey;
     this.maxFrozenMemtables = other.maxFrozenMemtables;
-    this.jobCpuShare = other.jobCpuShare;
+    this.jobCpuBudget = other.jobCpuBudget;
     this.verifyEntriesOnOpen = other.verifyEntriesOnOpen;
     this.storageIo = other.storageIo;
   }
@@ -139,20 +139,34 @@ public final class StreamIndexOptions {
   }
 
   /**
-   * Share of one CPU, in (0, 1], that a flush or merge job may take while nothing waits for it; 1 runs
-   * them flat out. A flush is hurried (runs flat out) once another memtable freezes behind it, and every
-   * job once the index is closed or truncated.
+   * Share of one CPU, in (0, 1], that the flush and merge jobs of {@link #jobCpuBudget()} take together while
+   * nothing waits for them; 1 runs them flat out. A flush is hurried (runs flat out) once another memtable
+   * freezes behind it, and every job once the index is closed or truncated.
    */
   public double jobCpuShare() {
-    return jobCpuShare;
+    return jobCpuBudget.share();
   }
 
-  /** Sets {@link #jobCpuShare()}; greater than 0 and at most 1. */
+  /**
+   * Sets {@link #jobCpuShare()}, greater than 0 and at most 1, as a budget of these options' own (shared with their
+   * copies, not with other options).
+   */
   public StreamIndexOptions setJobCpuShare(double jobCpuShare) {
-    if (!(jobCpuShare > 0 && jobCpuShare <= 1)) {
-      throw new InvalidInputException(JOB_CPU_SHARE, jobCpuShare, "must be greater than 0 and at most 1");
-    }
-    this.jobCpuShare = jobCpuShare;
+    this.jobCpuBudget = new JobCpuBudget(jobCpuShare);
+    return this;
+  }
+
+  /**
+   * The budget the index's paced jobs take their share of one CPU from (ADR 0013). By default a budget of
+   * {@link #DEFAULT_JOB_CPU_SHARE} of these options' own; a store gives all its partitions one budget.
+   */
+  public JobCpuBudget jobCpuBudget() {
+    return jobCpuBudget;
+  }
+
+  /** Sets {@link #jobCpuBudget()}, to share one budget between the indexes of several partitions. */
+  public StreamIndexOptions setJobCpuBudget(JobCpuBudget jobCpuBudget) {
+    this.jobCpuBudget = Objects.requireNonNull(jobCpuBudget, "jobCpuBudget");
     return this;
   }
 

@@ -8,13 +8,18 @@ import java.util.function.LongSupplier;
 /**
  * Caps the share of one CPU that a background job takes (ADR 0013). The job calls {@link #pace()} between
  * small units of work; once a slice of {@value #SLICE_MICROS} µs has passed since the slice began, {@code pace}
- * sleeps so that work / (work + sleep) stays at the pacer's share. Time is wall-clock time, so a job that
- * was itself kept off the CPU sleeps a little more than needed: it never takes more than its share.
+ * sleeps so that work / (work + sleep) stays at the job's share: its {@link JobCpuBudget}'s share divided among
+ * the jobs of that budget running at the time. Time is wall-clock time, so a job that was itself kept off the
+ * CPU sleeps a little more than needed: it never takes more than its share.
  *
  * <p>A job that must finish soon (the owner froze another memtable behind it, or the partition is closing)
  * is {@link #hurry() hurried}: from then on {@code pace} returns at once.
  *
- * <p>Thread-safety: {@code pace} on the job's thread only; {@code hurry} from any thread.
+ * <p>Protocol: {@link #start()} when the job's work starts and {@link #finish()} when it ends, on the job's thread,
+ * so that the budget counts the job meanwhile.
+ *
+ * <p>Thread-safety: {@code start}, {@code pace} and {@code finish} on the job's thread only; {@code hurry} from any
+ * thread.
  */
 final class WorkPacer {
 
@@ -31,9 +36,8 @@ final class WorkPacer {
   /** {@link #unitsPerClockRead} of a hurried pacer: {@code pace} never gets as far as the clock. */
   private static final int NEVER = Integer.MAX_VALUE;
 
-  private final double share;
-  /** Nanoseconds of sleep per nanosecond of work. */
-  private final double sleepPerWork;
+  /** Null for a pacer that never sleeps. */
+  private final JobCpuBudget budget;
   private final LongSupplier nanoClock;
   private final LongConsumer sleeper;
   /**
@@ -45,37 +49,35 @@ final class WorkPacer {
   private volatile int unitsPerClockRead;
   private long sliceStart;
   private int units;
+  /** Whether {@link #start()} counted the job in the budget and {@link #finish()} has not yet. */
+  private boolean counted;
 
-  private WorkPacer(double share, LongSupplier nanoClock, LongConsumer sleeper) {
-    if (!(share > 0 && share <= 1)) {
-      throw new IllegalArgumentException("a CPU share must be in (0, 1], not " + share);
-    }
-    this.share = share;
-    this.sleepPerWork = (1 - share) / share;
+  private WorkPacer(JobCpuBudget budget, LongSupplier nanoClock, LongConsumer sleeper) {
+    this.budget = budget == null || budget.share() >= 1 ? null : budget;
     this.nanoClock = nanoClock;
     this.sleeper = sleeper;
-    this.unitsPerClockRead = share >= 1 ? NEVER : UNITS_PER_CLOCK_READ;
+    this.unitsPerClockRead = this.budget == null ? NEVER : UNITS_PER_CLOCK_READ;
     this.sliceStart = nanoClock.getAsLong();
   }
 
   /** A pacer that never sleeps. */
   static WorkPacer unpaced() {
-    return atShare(1);
+    return new WorkPacer(null, System::nanoTime, LockSupport::parkNanos);
   }
 
-  /** A pacer that keeps its job at {@code share} of one CPU, in (0, 1]; 1 never sleeps. */
-  static WorkPacer atShare(double share) {
-    return new WorkPacer(share, System::nanoTime, LockSupport::parkNanos);
+  /** A pacer that keeps its job to its part of {@code budget}; one of a budget of share 1 never sleeps. */
+  static WorkPacer inBudget(JobCpuBudget budget) {
+    return new WorkPacer(budget, System::nanoTime, LockSupport::parkNanos);
   }
 
-  /** {@link #atShare} with the given clock (nanoseconds) and sleep (nanoseconds), for tests. */
-  static WorkPacer atShare(double share, LongSupplier nanoClock, LongConsumer sleeper) {
-    return new WorkPacer(share, nanoClock, sleeper);
+  /** {@link #inBudget} with the given clock (nanoseconds) and sleep (nanoseconds), for tests. */
+  static WorkPacer inBudget(JobCpuBudget budget, LongSupplier nanoClock, LongConsumer sleeper) {
+    return new WorkPacer(budget, nanoClock, sleeper);
   }
 
-  /** The share of one CPU this pacer allows while not hurried. */
+  /** The share of one CPU of this pacer's budget, shared with the budget's other running jobs (1: never sleeps). */
   double share() {
-    return share;
+    return budget == null ? 1 : budget.share();
   }
 
   /** Whether {@link #pace()} no longer sleeps. */
@@ -89,13 +91,25 @@ final class WorkPacer {
   }
 
   /**
-   * Begins the first slice now. The job calls it when its work starts (a pacer is made when the job is
-   * handed out, which may be a while before it runs); without it the first slice counts from the pacer's
-   * creation.
+   * Counts the job in its budget and begins the first slice now. The job calls it when its work starts (a pacer
+   * is made when the job is handed out, which may be a while before it runs); without it the first slice counts
+   * from the pacer's creation and the job takes a share as if alone.
    */
   void start() {
+    if (budget != null && !counted) {
+      budget.join();
+      counted = true;
+    }
     units = 0;
     sliceStart = nanoClock.getAsLong();
+  }
+
+  /** Stops counting the job in its budget; the job calls it when its work ends, however it ends. */
+  void finish() {
+    if (counted) {
+      budget.leave();
+      counted = false;
+    }
   }
 
   /**
@@ -123,7 +137,8 @@ final class WorkPacer {
       return;
     }
     // sleep in proportion to the slice actually used, so a long unit of work is paid for in full
-    sleeper.accept(Math.round(worked * sleepPerWork));
+    double share = budget.shareOfOneJob();
+    sleeper.accept(Math.round(worked * (1 - share) / share));
     sliceStart = nanoClock.getAsLong();
   }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -411,6 +412,49 @@ class StreamIndexTest {
       flush.run();
       assertThat(index.install(flush)).isTrue();
       IndexChecks.assertAgreesWithModel(index, log, out);
+    }
+
+    @Test
+    void indexesGivenOneBudgetCountTheirRunningJobsInIt() throws Exception {
+      // given: two partitions' indexes on one budget, their chunk writes held as on a stalled disk
+      FaultyStorageIo io = new FaultyStorageIo();
+      JobCpuBudget budget = new JobCpuBudget(0.25);
+      ModelLog log = ModelLog.withRealHashes();
+      ModelLog otherLog = ModelLog.withRealHashes();
+      open(log, options().setJobCpuBudget(budget).setStorageIo(io));
+      Path otherDir = Files.createDirectories(dir.resolve("other"));
+      StreamIndex other = StreamIndex.open(otherDir, options().setJobCpuBudget(budget).setStorageIo(io),
+          otherLog.logStartOffset(), otherLog.logEndOffset());
+      ExecutorService otherWorker = Executors.newSingleThreadExecutor();
+      try {
+        StreamIndexJob flush = frozenAndOffered(log, "a");
+        otherLog.append(other, "b", 2);
+        other.freeze();
+        StreamIndexJob otherFlush = other.nextJob(otherLog.logEndOffset()).orElseThrow();
+        io.holdWrites(path -> path.getFileName().toString().endsWith(".tmp"));
+
+        // when: both flushes run
+        Future<?> running = worker.submit(flush::run);
+        Future<?> otherRunning = otherWorker.submit(otherFlush::run);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (io.heldWrites() < 2 && System.nanoTime() < deadline) {
+          LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        assertThat(io.heldWrites()).as("flushes held at their first write").isEqualTo(2);
+
+        // then: the budget counts both while they run, and neither once they are done
+        assertThat(budget.running()).isEqualTo(2);
+        io.releaseWrites();
+        running.get(10, TimeUnit.SECONDS);
+        otherRunning.get(10, TimeUnit.SECONDS);
+        assertThat(budget.running()).isZero();
+        assertThat(index.install(flush)).isTrue();
+        assertThat(other.install(otherFlush)).isTrue();
+      } finally {
+        io.releaseWrites();
+        otherWorker.shutdownNow();
+        other.close();
+      }
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.cairn.eventstore.internal.stream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cairn.eventstore.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +18,24 @@ class WorkPacerTest {
   private final List<Long> sleeps = new ArrayList<>();
 
   private WorkPacer pacer(double share) {
-    return WorkPacer.atShare(share, () -> now, nanos -> {
+    return pacer(new JobCpuBudget(share));
+  }
+
+  private WorkPacer pacer(JobCpuBudget budget) {
+    return WorkPacer.inBudget(budget, () -> now, nanos -> {
       sleeps.add(nanos);
       now += nanos;
     });
+  }
+
+  private WorkPacer started(JobCpuBudget budget) {
+    WorkPacer pacer = pacer(budget);
+    pacer.start();
+    return pacer;
+  }
+
+  private long slept() {
+    return sleeps.stream().mapToLong(Long::longValue).sum();
   }
 
   private long work(WorkPacer pacer, int units) {
@@ -122,10 +137,60 @@ class WorkPacerTest {
   }
 
   @Test
-  void aShareOutsideZeroToOneIsRefused() {
+  void twoRunningJobsOfOneBudgetTakeHalfItsShareEach() {
+    // given: a budget of a quarter of a CPU, with two jobs started on it
+    JobCpuBudget budget = new JobCpuBudget(0.25);
+    WorkPacer first = started(budget);
+    started(budget);
+
+    // when: the first works 1 s
+    long worked = work(first, 1_000_000);
+
+    // then: at an eighth of a CPU it sleeps seven times as long as it works
+    assertThat(budget.running()).isEqualTo(2);
+    long slice = TimeUnit.MICROSECONDS.toNanos(WorkPacer.SLICE_MICROS);
+    assertThat(slept()).isBetween(7 * (worked - 2 * slice), 7 * worked);
+  }
+
+  @Test
+  void aJobThatFinishedLeavesTheWholeShareToTheOthers() {
+    // given: two jobs of one budget, the second one finished (finishing twice counts once)
+    JobCpuBudget budget = new JobCpuBudget(0.25);
+    WorkPacer first = started(budget);
+    WorkPacer second = started(budget);
+    second.finish();
+    second.finish();
+
+    // when
+    long worked = work(first, 1_000_000);
+
+    // then: the first one alone takes the quarter again
+    assertThat(budget.running()).isEqualTo(1);
+    long slice = TimeUnit.MICROSECONDS.toNanos(WorkPacer.SLICE_MICROS);
+    assertThat(slept()).isBetween(3 * (worked - 2 * slice), 3 * worked);
+    first.finish();
+    assertThat(budget.running()).isZero();
+  }
+
+  @Test
+  void aPacerThatNeverSleepsIsNotCountedInItsBudget() {
+    JobCpuBudget budget = new JobCpuBudget(1);
+    WorkPacer pacer = pacer(budget);
+
+    pacer.start();
+
+    assertThat(budget.running()).isZero();
+    assertThat(pacer.isHurried()).isTrue();
+    pacer.finish();
+    assertThat(budget.running()).isZero();
+  }
+
+  @Test
+  void aShareOutsideZeroToOneIsRefusedNamingTheSetting() {
     for (double share : new double[] {0, -0.5, 1.01, Double.NaN}) {
-      assertThatThrownBy(() -> WorkPacer.atShare(share)).isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("(0, 1]");
+      assertThatThrownBy(() -> new JobCpuBudget(share)).isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining(StreamIndexOptions.JOB_CPU_SHARE)
+          .hasMessageContaining("must be greater than 0 and at most 1");
     }
   }
 }
