@@ -257,7 +257,7 @@ public final class NodeMetrics implements StoreObserver {
     });
   }
 
-  /** The Prometheus text exposition of every meter. Thread-safe; may take milliseconds (HttpApi runs it off the loop). */
+  /** The Prometheus text exposition of every meter. Thread-safe; takes milliseconds (HttpApi runs it off the loop). */
   public String scrape() {
     return registry.scrape();
   }

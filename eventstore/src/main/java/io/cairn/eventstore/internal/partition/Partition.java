@@ -76,9 +76,9 @@ public final class Partition extends VerticleBase {
   private final WorkerExecutor diskExecutor;
   /** Long background jobs (stream-index flushes and merges, compactions), apart from {@link #diskExecutor}. */
   private final WorkerExecutor jobExecutor;
-  /** Keeps the page cache ahead of the active segment's end filled (ADR 0015); the store's, shared. */
   /** The store's budget of CPU for stream-index jobs, shared by all its partitions (ADR 0013). */
   private final JobCpuBudget jobBudget;
+  /** Keeps the page cache ahead of the active segment's end filled (ADR 0015); the store's, shared. */
   private final PageCacheWarmer warmer;
   private final String name;
 

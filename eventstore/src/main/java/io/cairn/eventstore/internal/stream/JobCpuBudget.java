@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * per store"). A store gives one budget to the stream indexes of all its partitions: while {@code n} paced jobs
  * run, each one's {@link WorkPacer} keeps it to {@code share / n}, so that the flushes and merges of several
  * partitions together take no more of the machine than one job alone would. A job counts from the start of its
- * work to its end, hurried or not (a hurried job runs flat out and leaves the others their slice of the share).
+ * work to its end, hurried or not: a hurried job runs flat out, and the others keep to their part meanwhile.
  *
  * <p>Thread-safe.
  */
