@@ -110,13 +110,13 @@ public final class PageCacheWarmer implements AutoCloseable {
    */
   private void read(Path file, long from, long to, IntSupplier writtenEnd) {
     long top = to;
-    if (top <= Math.max(from, writtenEnd.getAsInt() & -(long) PAGE_BYTES)) {
+    if (top <= bottom(from, writtenEnd)) {
       return;
     }
     try (FileChannel channel = io.open(file, StandardOpenOption.READ)) {
       top = Math.min(to, channel.size());
       while (true) {
-        long bottom = Math.max(from, writtenEnd.getAsInt() & -(long) PAGE_BYTES);
+        long bottom = bottom(from, writtenEnd);
         if (top <= bottom) {
           return;
         }
@@ -135,6 +135,11 @@ public final class PageCacheWarmer implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       LOG.debug("{}: warming [{}, {}) stopped: {}", file, from, top, e.toString());
     }
+  }
+
+  /** Where warming {@code [from, ...)} stops now: {@code from}, or the start of the page holding the written end. */
+  private static long bottom(long from, IntSupplier writtenEnd) {
+    return Math.max(from, writtenEnd.getAsInt() & -(long) PAGE_BYTES);
   }
 
   /** Completes once every range asked for before this call has been read or dropped (at once when off or closed). */
