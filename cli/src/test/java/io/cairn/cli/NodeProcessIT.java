@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -105,6 +107,28 @@ class NodeProcessIT {
   }
 
   @Test
+  void thePageCacheWarmerRunsAtNiceNineteenAndEveryOtherThreadAtNiceZero() throws Exception {
+    assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "reads thread priorities from Linux's /proc");
+    // given: a node whose topic took a write, so that its page-cache warmer runs
+    String base = startNode("--data-dir", tmp.resolve("data").toString(), "--http-port", "0", "--port", "0");
+    HttpResponse<String> created = send(base, "POST", "/topics", "{\"name\":\"" + TOPIC + "\",\"partitions\":1}");
+    HttpResponse<String> appended = send(base, "POST", "/topics/" + TOPIC + "/streams/acc-1/events",
+        "{\"expectedVersion\":\"no-stream\",\"events\":[{\"type\":\"AccountOpened\",\"data\":{}}]}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(appended.statusCode()).as(appended.body()).isEqualTo(200);
+
+    // when
+    List<NodeThread> threads = NodeThread.of(process.pid());
+
+    // then: bin/cairn's default JVM options (ADR 0016) reached the operating system, and raised no thread (GC, VM,
+    // compiler) above the event loops, which they would for a node run as root without the mapping to nice 0
+    assertThat(threads).filteredOn(thread -> thread.name().startsWith("cairn-warm-")).isNotEmpty()
+        .allSatisfy(thread -> assertThat(thread.nice()).as(thread.toString()).isEqualTo(19));
+    assertThat(threads).filteredOn(thread -> !thread.name().startsWith("cairn-warm-")).isNotEmpty()
+        .allSatisfy(thread -> assertThat(thread.nice()).as(thread.toString()).isZero());
+  }
+
+  @Test
   void aMissingDataDirectoryIsAUsageError() throws Exception {
     // when
     ProcessBuilder builder = launcher("node", "--http-port", "0", "--port", "0");
@@ -131,6 +155,29 @@ class NodeProcessIT {
     stderr = Files.createTempFile(tmp, "stderr", ".txt");
     builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile());
     return builder;
+  }
+
+  /** A thread of a process as Linux's {@code /proc/PID/task/TID/stat} shows it: its name (15 characters at most). */
+  private record NodeThread(String name, int nice) {
+
+    static List<NodeThread> of(long pid) throws IOException {
+      List<NodeThread> threads = new ArrayList<>();
+      try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+        for (Path task : tasks.toList()) {
+          String stat;
+          try {
+            stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+          } catch (IOException ended) {
+            continue;
+          }
+          // "tid (name) state ppid ...": the name may hold spaces and parentheses; nice is field 19 of the line
+          String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          threads.add(new NodeThread(stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')),
+              Integer.parseInt(after[16])));
+        }
+      }
+      return threads;
+    }
   }
 
   private String log() {

@@ -69,11 +69,16 @@ public final class PageCacheWarmer implements AutoCloseable {
     this.scratch = thread == null ? null : ByteBuffer.allocateDirect(READ_BYTES);
   }
 
-  /** A warmer on a new daemon thread named {@code threadName}, opening files through {@code io}. */
+  /**
+   * A warmer on a new daemon thread named {@code threadName}, opening files through {@code io}. The thread runs at
+   * the lowest priority (ADR 0016): the owner whose pages it warms goes first when both want the CPU, and a page the
+   * warmer has not reached yet is created by the owner's write, as without a warmer.
+   */
   public static PageCacheWarmer start(String threadName, StorageIo io) {
     ExecutorService thread = Executors.newSingleThreadExecutor(task -> {
       Thread warming = new Thread(task, threadName);
       warming.setDaemon(true);
+      warming.setPriority(Thread.MIN_PRIORITY);
       return warming;
     });
     return new PageCacheWarmer(thread, io);
