@@ -386,7 +386,6 @@ public final class PartitionLog implements AutoCloseable {
           + e.getMessage() + "; the log is unchanged", e);
     }
     try {
-      current.sealIndexes();
       current.trimToSize();
       prepareActive(next);
     } catch (IOException e) {
@@ -395,9 +394,10 @@ public final class PartitionLog implements AutoCloseable {
       } catch (IOException cleanup) {
         e.addSuppressed(cleanup);
       }
-      throw new StorageException("rolling " + name + ": cannot write the index files of " + current.logFile() + ": "
-          + e.getMessage() + "; the log is unchanged", e);
+      throw new StorageException("rolling " + name + ": cannot trim " + current.logFile() + " or prepare "
+          + next.logFile() + ": " + e.getMessage() + "; the log is unchanged", e);
     }
+    current.sealIndexesLater();
     segments.put(newBase, next);
     dirNeedsFsync.set(true);
     active = next;

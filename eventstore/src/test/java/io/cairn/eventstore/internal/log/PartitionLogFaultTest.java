@@ -87,20 +87,48 @@ class PartitionLogFaultTest {
     assertThat(readAll(log)).hasSize(6);
   }
 
-  @Test
-  void diskFullWhileRollingLeavesTheLogUnchangedAndUsable() {
-    // given: the next append must roll, and writing the index files fails
+  /** A log of 1 KiB segments whose active segment has no room for one more ~270-byte batch. */
+  private PartitionLog logWhoseNextAppendRolls() {
     PartitionLog log = open(smallSegments(1024));
     int batchBytes = TestBatches.batch(0, 1, START_MS, 200).remaining();
     for (int i = 0; i < 1024 / batchBytes; i++) {
       append(log, 1, 200, START_MS);
     }
+    return log;
+  }
+
+  @Test
+  void diskFullWhenAnAppendRollsFailsTheAppendAndLeavesTheLogUsable() {
+    // given: the disk is full (a roll itself writes no bytes: the old segment's index files are left to the next
+    // flush)
+    PartitionLog log = logWhoseNextAppendRolls();
     long end = log.logEndOffset();
     io.diskFullAfter(0);
 
     // when / then
     assertThatThrownBy(() -> append(log, 1, 200, START_MS)).isInstanceOf(StorageException.class)
-        .hasMessageContaining("rolling").hasMessageContaining(FaultyStorageIo.DISK_FULL_MESSAGE);
+        .hasMessageContaining(FaultyStorageIo.DISK_FULL_MESSAGE);
+    assertThat(log.failure()).isEmpty();
+    assertThat(log.logEndOffset()).isEqualTo(end);
+    assertThat(readAll(log)).hasSize((int) end);
+    io.heal();
+    assertThat(append(log, 1, 200, START_MS).segmentBaseOffset()).isEqualTo(end);
+    log.flush();
+    assertThat(readAll(log)).hasSize((int) end + 1);
+    assertThat(SegmentFiles.offsetIndexFile(dir(), 0)).exists();
+  }
+
+  @Test
+  void aRollWhoseTrimFailsLeavesTheLogUnchangedAndUsable() {
+    // given: cutting the old segment's zeros off fails
+    PartitionLog log = logWhoseNextAppendRolls();
+    long end = log.logEndOffset();
+    io.failTruncate(true);
+
+    // when / then
+    assertThatThrownBy(() -> append(log, 1, 200, START_MS)).isInstanceOf(StorageException.class)
+        .hasMessageContaining("rolling").hasMessageContaining(FaultyStorageIo.TRUNCATE_FAILED_MESSAGE)
+        .hasMessageContaining("the log is unchanged");
     assertThat(log.logEndOffset()).isEqualTo(end);
     assertThat(log.segmentCount()).isEqualTo(1);
     assertThat(Files.exists(SegmentFiles.logFile(dir(), end))).isFalse();

@@ -430,4 +430,81 @@ class PartitionLogRecoveryTest {
     assertThat(temp).doesNotExist();
     assertThat(foreign).exists();
   }
+
+  @Test
+  void aCrashAfterRollsBeforeTheFlushThatWritesTheirIndexFilesLosesNoBatch() throws IOException {
+    // given: closed segments with index files, then rolls whose index files no flush wrote yet
+    PartitionLog log = open();
+    appendBatches(log, 30);
+    durableUpTo(log);
+    appendBatches(log, 20);
+    long[] bases = log.segmentBaseOffsets();
+    assertThat(SegmentFiles.offsetIndexFile(dir(), bases[bases.length - 2])).doesNotExist();
+    crash();
+
+    // when
+    PartitionLog reopened = open();
+
+    // then: the scan from the recovery point rebuilt them
+    assertThat(reopened.recoveryReport().clean()).isFalse();
+    assertThat(readAll(reopened)).containsExactlyElementsOf(LongStream.range(0, 50).boxed().toList());
+    assertThat(reopened.offsetForTimestamp(START_MS + 44)).isEqualTo(44);
+    for (int i = 0; i < bases.length - 1; i++) {
+      assertThat(SegmentFiles.offsetIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+      assertThat(SegmentFiles.timeIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+    }
+  }
+
+  @Test
+  void indexFilesThatCannotBeWrittenFailNoFlushStayDueAndAreRebuiltBelowTheRecoveryPointAfterACrash()
+      throws IOException {
+    // given: rolled segments, and a full disk when the flush would write their index files
+    PartitionLog log = open();
+    appendBatches(log, 30);
+    long[] bases = log.segmentBaseOffsets();
+    io.diskFullAfter(0);
+
+    // when
+    long flushed = log.flush();
+
+    // then: the batches are durable, the index files still due
+    assertThat(flushed).isEqualTo(30);
+    assertThat(SegmentFiles.offsetIndexFile(dir(), bases[0])).doesNotExist();
+    assertThat(readAll(log)).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+
+    // when: the recovery point passes those segments, then a crash
+    io.freeSpace();
+    log.checkpointRecoveryPoint(30);
+    crash();
+    PartitionLog reopened = open();
+
+    // then
+    assertThat(reopened.recoveryReport().recoveryPoint()).isEqualTo(30);
+    // the closed segments' files, never written, and the active segment's, rebuilt by the scan after the crash
+    assertThat(reopened.recoveryReport().indexFilesRebuilt()).isEqualTo(2L * bases.length);
+    assertThat(readAll(reopened)).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+    assertThat(reopened.offsetForTimestamp(START_MS + 17)).isEqualTo(17);
+    assertThat(SegmentFiles.offsetIndexFile(dir(), bases[0])).exists();
+  }
+
+  @Test
+  void indexFilesThatCannotBeWrittenAreWrittenByTheFirstFlushWithRoomForThem() {
+    // given
+    PartitionLog log = open();
+    appendBatches(log, 30);
+    long[] bases = log.segmentBaseOffsets();
+    io.diskFullAfter(0);
+    log.flush();
+
+    // when
+    io.freeSpace();
+    log.flush();
+
+    // then
+    for (int i = 0; i < bases.length - 1; i++) {
+      assertThat(SegmentFiles.offsetIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+      assertThat(SegmentFiles.timeIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+    }
+    assertThat(readAll(log)).containsExactlyElementsOf(LongStream.range(0, 30).boxed().toList());
+  }
 }

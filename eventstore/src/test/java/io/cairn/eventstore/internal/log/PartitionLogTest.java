@@ -219,9 +219,64 @@ class PartitionLogTest {
       assertThat(log.segmentBaseOffsets()).containsExactly(
           LongStream.iterate(0, o -> o < 10, o -> o + perSegment).toArray());
       assertThat(infos.get(perSegment)).isEqualTo(new LogAppendInfo(perSegment, perSegment, perSegment, 0, batchBytes));
-      assertThat(Files.exists(SegmentFiles.offsetIndexFile(dir(), 0))).as("closed segment's index written").isTrue();
-      assertThat(Files.exists(SegmentFiles.timeIndexFile(dir(), 0))).isTrue();
       assertThat(readAll(log)).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+    }
+
+    @Test
+    void aRolledSegmentsIndexFilesAreWrittenByTheNextFlushAndLookupsUseTheEntriesInMemoryUntilThen() {
+      // given: closed segments of ~300-byte batches, timestamps one apart
+      PartitionLog log = rolledTenBatchesWithRisingTimestamps();
+      long[] bases = log.segmentBaseOffsets();
+
+      // then: not written by the roll, on the owner
+      for (int i = 0; i < bases.length; i++) {
+        assertThat(SegmentFiles.offsetIndexFile(dir(), bases[i])).as("segment %d", bases[i]).doesNotExist();
+        assertThat(SegmentFiles.timeIndexFile(dir(), bases[i])).as("segment %d", bases[i]).doesNotExist();
+      }
+      assertThat(readAll(log)).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+      assertThat(log.offsetForTimestamp(START_MS + bases[1])).isEqualTo(bases[1]);
+
+      // when
+      log.flush();
+
+      // then: written for the closed segments, not for the active one; lookups answer the same from the files
+      for (int i = 0; i < bases.length - 1; i++) {
+        assertThat(SegmentFiles.offsetIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+        assertThat(SegmentFiles.timeIndexFile(dir(), bases[i])).as("segment %d", bases[i]).exists();
+      }
+      assertThat(SegmentFiles.offsetIndexFile(dir(), bases[bases.length - 1])).doesNotExist();
+      assertThat(readAll(log)).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+      assertThat(log.offsetForTimestamp(START_MS + bases[1])).isEqualTo(bases[1]);
+      assertThat(log.offsetForTimestamp(START_MS + 9)).isEqualTo(9);
+    }
+
+    @Test
+    void closingWritesTheIndexFilesThatNoFlushWroteYet() {
+      // given
+      PartitionLog log = rolledTenBatchesWithRisingTimestamps();
+      long[] bases = log.segmentBaseOffsets();
+
+      // when
+      log.close();
+
+      // then: every segment's, the active one's included
+      for (long base : bases) {
+        assertThat(SegmentFiles.offsetIndexFile(dir(), base)).as("segment %d", base).exists();
+        assertThat(SegmentFiles.timeIndexFile(dir(), base)).as("segment %d", base).exists();
+      }
+      PartitionLog reopened = open(smallSegments(1024));
+      assertThat(reopened.recoveryReport().indexFilesRebuilt()).isZero();
+      assertThat(readAll(reopened)).containsExactlyElementsOf(LongStream.range(0, 10).boxed().toList());
+    }
+
+    /** A log of 1 KiB segments holding ten ~300-byte batches at START_MS + offset: three closed segments. */
+    private PartitionLog rolledTenBatchesWithRisingTimestamps() {
+      PartitionLog log = open(smallSegments(1024));
+      for (int i = 0; i < 10; i++) {
+        append(log, 1, 230, START_MS + i);
+      }
+      assertThat(log.segmentCount()).isGreaterThan(2);
+      return log;
     }
 
     @Test
@@ -494,6 +549,31 @@ class PartitionLogTest {
     }
 
     @Test
+    void truncatingIntoASegmentWhoseIndexFilesAreDueLeavesThemUnwrittenForTheSegmentIsActiveAgain() {
+      // given: rolled segments whose index files no flush wrote yet
+      PartitionLog log = open(smallSegments(1024));
+      List<LogAppendInfo> infos = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        infos.add(append(log, 2, 100, START_MS + i));
+      }
+      LogAppendInfo cutAt = infos.get(7);
+      long target = cutAt.segmentBaseOffset();
+      assertThat(target).isPositive();
+
+      // when
+      log.truncateTo(cutAt.baseOffset());
+      log.flush();
+
+      // then: the segments before the target have theirs, the target (active) has none
+      for (long base : log.segmentBaseOffsets()) {
+        boolean closed = base < target;
+        assertThat(Files.exists(SegmentFiles.offsetIndexFile(dir(), base))).as("segment %d", base).isEqualTo(closed);
+        assertThat(Files.exists(SegmentFiles.timeIndexFile(dir(), base))).as("segment %d", base).isEqualTo(closed);
+      }
+      assertThat(readAll(log)).containsExactlyElementsOf(infos.subList(0, 7).stream().map(LogAppendInfo::baseOffset).toList());
+    }
+
+    @Test
     void truncateInsideABatchIsRejectedAndChangesNothing() {
       // given
       PartitionLog log = open(new TopicConfig());
@@ -541,6 +621,29 @@ class PartitionLogTest {
       assertThat(toClose).hasSize(2);
       assertThat(log.takeSegmentsToClose()).isEmpty();
       for (Closeable segment : toClose) {
+        segment.close();
+      }
+    }
+
+    @Test
+    void aSegmentDeletedBeforeTheFlushThatWouldWriteItsIndexFilesGetsNone() throws IOException {
+      // given: rolled segments whose index files no flush wrote yet
+      PartitionLog log = open(smallSegments(1024));
+      for (int i = 0; i < 20; i++) {
+        append(log, 1, 230, START_MS);
+      }
+      long[] before = log.segmentBaseOffsets();
+
+      // when
+      RetentionResult result = log.applyRetention(-1, log.sizeInBytes() - sizeOf(before[0]), clock.get());
+      log.flush();
+
+      // then
+      assertThat(result.deletedBaseOffsets()).containsExactly(before[0]);
+      assertThat(SegmentFiles.offsetIndexFile(dir(), before[0])).doesNotExist();
+      assertThat(SegmentFiles.timeIndexFile(dir(), before[0])).doesNotExist();
+      assertThat(SegmentFiles.offsetIndexFile(dir(), before[1])).exists();
+      for (Closeable segment : log.takeSegmentsToClose()) {
         segment.close();
       }
     }
