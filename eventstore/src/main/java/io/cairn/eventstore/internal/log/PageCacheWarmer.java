@@ -70,9 +70,11 @@ public final class PageCacheWarmer implements AutoCloseable {
   }
 
   /**
-   * A warmer on a new daemon thread named {@code threadName}, opening files through {@code io}. The thread runs at
-   * the lowest priority (ADR 0016): the owner whose pages it warms goes first when both want the CPU, and a page the
-   * warmer has not reached yet is created by the owner's write, as without a warmer.
+   * A warmer on a new daemon thread named {@code threadName}, opening files through {@code io}. The thread asks for
+   * the lowest priority (ADR 0016), which the JVM hands to the operating system only with
+   * {@code -XX:ThreadPriorityPolicy=1} ({@code bin/cairn node} sets it, as nice 19): the owner whose pages it warms
+   * goes first when both want the CPU, and a page the warmer has not reached yet is created by the owner's write, as
+   * without a warmer.
    */
   public static PageCacheWarmer start(String threadName, StorageIo io) {
     ExecutorService thread = Executors.newSingleThreadExecutor(task -> {

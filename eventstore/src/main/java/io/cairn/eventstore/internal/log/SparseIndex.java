@@ -155,7 +155,8 @@ abstract class SparseIndex {
   }
 
   /**
-   * Owner: writes the entries to the index file and switches lookups to a read-only mapping of it.
+   * Owner, or the flushing thread once the segment rolled (no entry is added any more): writes the entries to the
+   * index file and switches lookups to a read-only mapping of it.
    * The file is written as {@code <name>.tmp} and renamed over the old one, so readers still using a
    * mapping of the old file never see it shrink. No fsync here: {@link #forceIfPending(StorageIo)}
    * does that later (and the caller fsyncs the directory for the rename).
