@@ -99,8 +99,8 @@ class PartitionLogFaultTest {
 
   @Test
   void diskFullWhenAnAppendRollsFailsTheAppendAndLeavesTheLogUsable() {
-    // given: the disk is full (a roll itself writes no bytes: the old segment's index files are left to the next
-    // flush)
+    // given: the disk is full (a roll needs no bytes written: the old segment's index files are left to the next
+    // flush, and preallocation and warming stop on a full disk)
     PartitionLog log = logWhoseNextAppendRolls();
     long end = log.logEndOffset();
     io.diskFullAfter(0);
