@@ -575,7 +575,12 @@ public final class Partition extends VerticleBase {
 
   // ---------------------------------------------------------------- maintenance
 
-  /** Hands durable stream-index work (memtable flushes, chunk merges) to a disk thread. */
+  /**
+   * Hands durable stream-index work (memtable flushes, chunk merges) to a job thread. A job that changed the
+   * index issues the work it made due (the next frozen memtable, a merge of the chunk it wrote) at once, so a
+   * backlog drains without waiting for appends or maintenance ticks; a failed one waits for those, and so
+   * does not retry in a loop.
+   */
   private void maybeRunStreamIndexJobs() {
     Optional<StreamIndexJob> next;
     while (!closing && (next = storage.nextStreamIndexJob()).isPresent()) {
@@ -584,8 +589,11 @@ public final class Partition extends VerticleBase {
         job.run();
         return job;
       }, ar -> {
-        storage.installStreamIndexJob(job);
+        boolean changed = storage.installStreamIndexJob(job);
         closeRetiredFiles();
+        if (changed) {
+          maybeRunStreamIndexJobs();
+        }
       });
     }
   }

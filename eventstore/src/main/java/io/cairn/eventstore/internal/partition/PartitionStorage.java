@@ -578,11 +578,12 @@ final class PartitionStorage {
     return all;
   }
 
-  /** Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. */
-  void installStreamIndexJob(StreamIndexJob job) {
-    if (issuedIndexJobs.remove(job)) {
-      streamIndex.install(job);
-    }
+  /**
+   * Installs a finished stream-index job (owner); a job of an index since rebuilt is dropped. Returns whether
+   * the index changed (false for a dropped, cancelled or failed job).
+   */
+  boolean installStreamIndexJob(StreamIndexJob job) {
+    return issuedIndexJobs.remove(job) && streamIndex.install(job);
   }
 
   /**
