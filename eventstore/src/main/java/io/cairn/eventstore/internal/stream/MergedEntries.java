@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.stream;
 
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -26,7 +27,15 @@ final class MergedEntries implements SortedEntries {
   }
 
   @Override
-  public boolean next() {
+  public void forEach(EntrySink sink) throws IOException {
+    while (next()) {
+      StreamChunkFile.EntryIterator head = current;
+      sink.accept(head.hash(), head.firstVersion(), head.baseOffset(), head.eventCount(), head.position());
+    }
+  }
+
+  /** Moves {@link #current} to the smallest head; false when every input is exhausted. */
+  private boolean next() {
     if (!started) {
       for (int i = 0; i < inputs.length; i++) {
         hasEntry[i] = inputs[i].next();
@@ -52,30 +61,5 @@ final class MergedEntries implements SortedEntries {
   private static int compare(StreamChunkFile.EntryIterator a, StreamChunkFile.EntryIterator b) {
     int byKey = StreamChunkFile.compareKey(a.hash(), a.firstVersion(), b.hash(), b.firstVersion());
     return byKey != 0 ? byKey : Long.compare(a.baseOffset(), b.baseOffset());
-  }
-
-  @Override
-  public long hash() {
-    return current.hash();
-  }
-
-  @Override
-  public long firstVersion() {
-    return current.firstVersion();
-  }
-
-  @Override
-  public long baseOffset() {
-    return current.baseOffset();
-  }
-
-  @Override
-  public int eventCount() {
-    return current.eventCount();
-  }
-
-  @Override
-  public int position() {
-    return current.position();
   }
 }

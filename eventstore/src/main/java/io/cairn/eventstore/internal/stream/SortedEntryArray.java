@@ -6,6 +6,8 @@ import static io.cairn.eventstore.internal.stream.Memtable.ENTRY_LONGS;
 import static io.cairn.eventstore.internal.stream.Memtable.FIRST_VERSION_SLOT;
 import static io.cairn.eventstore.internal.stream.Memtable.HASH_SLOT;
 
+import java.io.IOException;
+
 /**
  * The entries of a frozen memtable copied into one flat array in chunk order (hash, then firstVersion,
  * then baseOffset), for a flush to read front to back.
@@ -29,7 +31,6 @@ final class SortedEntryArray implements SortedEntries {
 
   /** {@value Memtable#ENTRY_LONGS} longs per entry, exactly as many as the entries. */
   private final long[] entries;
-  private int at = -ENTRY_LONGS;
 
   private SortedEntryArray(long[] entries) {
     this.entries = entries;
@@ -159,36 +160,11 @@ final class SortedEntryArray implements SortedEntries {
   }
 
   @Override
-  public boolean next() {
-    if (at + ENTRY_LONGS >= entries.length) {
-      return false;
+  public void forEach(EntrySink sink) throws IOException {
+    for (int at = 0; at < entries.length; at += ENTRY_LONGS) {
+      long countPosition = entries[at + COUNT_POSITION_SLOT];
+      sink.accept(entries[at + HASH_SLOT], entries[at + FIRST_VERSION_SLOT], entries[at + BASE_OFFSET_SLOT],
+          Memtable.eventCountOf(countPosition), Memtable.positionOf(countPosition));
     }
-    at += ENTRY_LONGS;
-    return true;
-  }
-
-  @Override
-  public long hash() {
-    return entries[at + HASH_SLOT];
-  }
-
-  @Override
-  public long firstVersion() {
-    return entries[at + FIRST_VERSION_SLOT];
-  }
-
-  @Override
-  public long baseOffset() {
-    return entries[at + BASE_OFFSET_SLOT];
-  }
-
-  @Override
-  public int eventCount() {
-    return Memtable.eventCountOf(entries[at + COUNT_POSITION_SLOT]);
-  }
-
-  @Override
-  public int position() {
-    return Memtable.positionOf(entries[at + COUNT_POSITION_SLOT]);
   }
 }

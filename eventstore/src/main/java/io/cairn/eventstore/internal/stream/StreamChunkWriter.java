@@ -51,29 +51,85 @@ final class StreamChunkWriter {
 
   private static Written write(FileChannel channel, Path path, long fromOffset, long toOffset, SortedEntries entries,
       long distinctUpperBound, int bloomBitsPerKey, long dropBelowOffset, WorkPacer pacer) throws IOException {
-    BloomFilter bloom = BloomFilter.forKeys(distinctUpperBound, bloomBitsPerKey);
-    ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
-    CRC32C crc = new CRC32C();
-    long[] fenceHashes = new long[16];
-    long[] fenceVersions = new long[16];
-    int[] blockCrcs = new int[16];
-    long[] irregular = new long[4];
-    int irregularCount = 0;
-    long count = 0;
-    int distinct = 0;
-    long position = HEADER_SIZE;
-    long previousHash = 0;
-    long previousEnd = 0;
-    int blockStartInBuffer = 0;
+    Body body = new Body(channel, path, BloomFilter.forKeys(distinctUpperBound, bloomBitsPerKey), dropBelowOffset,
+        pacer);
+    entries.forEach(body);
+    body.finishEntries();
+    long metaCrc = body.writeMeta();
+    int entryCount = (int) body.count;
+    int distinct = body.distinct;
+    int irregularCount = body.irregularCount;
+    BloomFilter bloom = body.bloom;
 
-    while (entries.next()) {
+    ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
+    header.putInt(StreamChunkFile.MAGIC_OFFSET, StreamChunkFile.MAGIC)
+        .putShort(StreamChunkFile.FORMAT_VERSION_OFFSET, StreamChunkFile.FORMAT_VERSION)
+        .putShort(StreamChunkFile.ENTRY_SIZE_OFFSET, (short) ENTRY_SIZE)
+        .putInt(StreamChunkFile.BLOCK_ENTRIES_OFFSET, BLOCK_ENTRIES)
+        .putLong(StreamChunkFile.FROM_OFFSET_OFFSET, fromOffset)
+        .putLong(StreamChunkFile.TO_OFFSET_OFFSET, toOffset)
+        .putInt(StreamChunkFile.ENTRY_COUNT_OFFSET, entryCount)
+        .putInt(StreamChunkFile.DISTINCT_HASHES_OFFSET, distinct)
+        .putInt(StreamChunkFile.IRREGULAR_COUNT_OFFSET, irregularCount)
+        .putInt(StreamChunkFile.BLOOM_WORDS_OFFSET, bloom.words().length)
+        .putInt(StreamChunkFile.BLOOM_PROBES_OFFSET, bloom.probes())
+        .putInt(StreamChunkFile.META_CRC_OFFSET, (int) metaCrc);
+    CRC32C headerCrc = new CRC32C();
+    headerCrc.update(header.array(), 0, StreamChunkFile.HEADER_CRC_OFFSET);
+    header.putInt(StreamChunkFile.HEADER_CRC_OFFSET, (int) headerCrc.getValue());
+    writeFully(channel, header, 0);
+    channel.force(true);
+    long fileBytes = channel.size();
+    long expected = StreamChunkFile.fileBytes(entryCount, irregularCount, bloom.words().length);
+    if (fileBytes != expected) {
+      throw new StorageException("stream index chunk " + path + " has " + fileBytes + " bytes after writing, expected "
+          + expected);
+    }
+    return new Written(entryCount, distinct, irregularCount, fileBytes);
+  }
+
+  /**
+   * The body of the file being written, after its header. {@link SortedEntries#forEach} feeds it the entries one
+   * at a time; they go out in {@value #WRITE_BUFFER_BYTES}-byte writes while the fence keys, block CRCs, irregular
+   * hashes and the Bloom filter are collected. {@link #finishEntries()} writes the last of them and
+   * {@link #writeMeta()} the meta section.
+   */
+  private static final class Body implements SortedEntries.EntrySink {
+
+    private final FileChannel channel;
+    private final Path path;
+    private final BloomFilter bloom;
+    private final long dropBelowOffset;
+    private final WorkPacer pacer;
+    private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
+    private final CRC32C crc = new CRC32C();
+    private long[] fenceHashes = new long[16];
+    private long[] fenceVersions = new long[16];
+    private int[] blockCrcs = new int[16];
+    private long[] irregular = new long[4];
+    private int irregularCount;
+    private long count;
+    private int distinct;
+    /** File position of the first byte in {@link #out}. */
+    private long position = HEADER_SIZE;
+    private long previousHash;
+    private long previousEnd;
+    private int blockStartInBuffer;
+
+    Body(FileChannel channel, Path path, BloomFilter bloom, long dropBelowOffset, WorkPacer pacer) {
+      this.channel = channel;
+      this.path = path;
+      this.bloom = bloom;
+      this.dropBelowOffset = dropBelowOffset;
+      this.pacer = pacer;
+    }
+
+    @Override
+    public void accept(long hash, long firstVersion, long baseOffset, int eventCount, int batchPosition)
+        throws IOException {
       pacer.pace();
-      long hash = entries.hash();
-      long firstVersion = entries.firstVersion();
-      long baseOffset = entries.baseOffset();
-      int eventCount = entries.eventCount();
       if (baseOffset + eventCount <= dropBelowOffset) {
-        continue;
+        return;
       }
       if (count == Integer.MAX_VALUE) {
         throw new StorageException("stream index chunk " + path + " would exceed " + Integer.MAX_VALUE + " entries");
@@ -103,7 +159,7 @@ final class StreamChunkWriter {
           blockStartInBuffer = 0;
         }
       }
-      out.putLong(hash).putLong(firstVersion).putLong(baseOffset).putInt(eventCount).putInt(entries.position());
+      out.putLong(hash).putLong(firstVersion).putLong(baseOffset).putInt(eventCount).putInt(batchPosition);
       count++;
       if (count % BLOCK_ENTRIES == 0) {
         blockCrcs[block] = blockCrc(crc, out, blockStartInBuffer);
@@ -112,59 +168,39 @@ final class StreamChunkWriter {
       previousHash = hash;
       previousEnd = firstVersion + eventCount;
     }
-    int entryCount = (int) count;
-    int blocks = StreamChunkFile.blockCount(entryCount);
-    if (count % BLOCK_ENTRIES != 0) {
-      blockCrcs[blocks - 1] = blockCrc(crc, out, blockStartInBuffer);
-    }
-    position += flush(channel, out, position);
 
-    crc.reset();
-    for (int b = 0; b < blocks; b++) {
-      position += ensureRoom(channel, out, position, StreamChunkFile.FENCE_SIZE, crc);
-      out.putLong(fenceHashes[b]).putLong(fenceVersions[b]);
+    /** Takes the CRC of a last, shorter block and writes the entries still buffered. */
+    void finishEntries() throws IOException {
+      if (count % BLOCK_ENTRIES != 0) {
+        blockCrcs[StreamChunkFile.blockCount((int) count) - 1] = blockCrc(crc, out, blockStartInBuffer);
+      }
+      position += flush(channel, out, position);
     }
-    for (int b = 0; b < blocks; b++) {
-      position += ensureRoom(channel, out, position, StreamChunkFile.BLOCK_CRC_SIZE, crc);
-      out.putInt(blockCrcs[b]);
-    }
-    for (int i = 0; i < irregularCount; i++) {
-      position += ensureRoom(channel, out, position, StreamChunkFile.IRREGULAR_HASH_SIZE, crc);
-      out.putLong(irregular[i]);
-    }
-    for (long word : bloom.words()) {
-      position += ensureRoom(channel, out, position, StreamChunkFile.BLOOM_WORD_SIZE, crc);
-      out.putLong(word);
-    }
-    updateCrc(crc, out);
-    flush(channel, out, position);
-    long metaCrc = crc.getValue();
 
-    ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-    header.putInt(StreamChunkFile.MAGIC_OFFSET, StreamChunkFile.MAGIC)
-        .putShort(StreamChunkFile.FORMAT_VERSION_OFFSET, StreamChunkFile.FORMAT_VERSION)
-        .putShort(StreamChunkFile.ENTRY_SIZE_OFFSET, (short) ENTRY_SIZE)
-        .putInt(StreamChunkFile.BLOCK_ENTRIES_OFFSET, BLOCK_ENTRIES)
-        .putLong(StreamChunkFile.FROM_OFFSET_OFFSET, fromOffset)
-        .putLong(StreamChunkFile.TO_OFFSET_OFFSET, toOffset)
-        .putInt(StreamChunkFile.ENTRY_COUNT_OFFSET, entryCount)
-        .putInt(StreamChunkFile.DISTINCT_HASHES_OFFSET, distinct)
-        .putInt(StreamChunkFile.IRREGULAR_COUNT_OFFSET, irregularCount)
-        .putInt(StreamChunkFile.BLOOM_WORDS_OFFSET, bloom.words().length)
-        .putInt(StreamChunkFile.BLOOM_PROBES_OFFSET, bloom.probes())
-        .putInt(StreamChunkFile.META_CRC_OFFSET, (int) metaCrc);
-    crc.reset();
-    crc.update(header.array(), 0, StreamChunkFile.HEADER_CRC_OFFSET);
-    header.putInt(StreamChunkFile.HEADER_CRC_OFFSET, (int) crc.getValue());
-    writeFully(channel, header, 0);
-    channel.force(true);
-    long fileBytes = channel.size();
-    long expected = StreamChunkFile.fileBytes(entryCount, irregularCount, bloom.words().length);
-    if (fileBytes != expected) {
-      throw new StorageException("stream index chunk " + path + " has " + fileBytes + " bytes after writing, expected "
-          + expected);
+    /** Writes the meta section after the entries; returns its CRC-32C. */
+    long writeMeta() throws IOException {
+      int blocks = StreamChunkFile.blockCount((int) count);
+      crc.reset();
+      for (int b = 0; b < blocks; b++) {
+        position += ensureRoom(channel, out, position, StreamChunkFile.FENCE_SIZE, crc);
+        out.putLong(fenceHashes[b]).putLong(fenceVersions[b]);
+      }
+      for (int b = 0; b < blocks; b++) {
+        position += ensureRoom(channel, out, position, StreamChunkFile.BLOCK_CRC_SIZE, crc);
+        out.putInt(blockCrcs[b]);
+      }
+      for (int i = 0; i < irregularCount; i++) {
+        position += ensureRoom(channel, out, position, StreamChunkFile.IRREGULAR_HASH_SIZE, crc);
+        out.putLong(irregular[i]);
+      }
+      for (long word : bloom.words()) {
+        position += ensureRoom(channel, out, position, StreamChunkFile.BLOOM_WORD_SIZE, crc);
+        out.putLong(word);
+      }
+      updateCrc(crc, out);
+      position += flush(channel, out, position);
+      return crc.getValue();
     }
-    return new Written(entryCount, distinct, irregularCount, fileBytes);
   }
 
   private static int blockCrc(CRC32C crc, ByteBuffer out, int blockStart) {

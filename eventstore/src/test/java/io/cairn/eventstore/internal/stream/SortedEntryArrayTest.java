@@ -2,6 +2,7 @@ package io.cairn.eventstore.internal.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -22,7 +23,7 @@ class SortedEntryArrayTest {
       .thenComparingLong(Entry::firstVersion).thenComparingLong(Entry::baseOffset);
 
   @Test
-  void aMemtableOfManyPagesComesOutInChunkOrder() {
+  void aMemtableOfManyPagesComesOutInChunkOrder() throws IOException {
     // given 7 aggregates over several pages; entry i is aggregate i % 7's version i / 7 + 1
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < 3 * Memtable.PAGE_ENTRIES + 123; i++) {
@@ -34,7 +35,7 @@ class SortedEntryArrayTest {
   }
 
   @Test
-  void randomHashesOfBothSignsComeOutInSignedOrder() {
+  void randomHashesOfBothSignsComeOutInSignedOrder() throws IOException {
     long seed = Long.getLong("cairn.test.seed", System.nanoTime());
     String context = "seed " + seed + " (rerun with -Dcairn.test.seed=" + seed + ")";
     Random random = new Random(seed);
@@ -61,7 +62,7 @@ class SortedEntryArrayTest {
   }
 
   @Test
-  void collidingAggregatesAndOutOfOrderVersionsAreSortedByVersionThenOffset() {
+  void collidingAggregatesAndOutOfOrderVersionsAreSortedByVersionThenOffset() throws IOException {
     // given two aggregates sharing one hash, their runs interleaved, and a third fed newest version first
     long shared = 0x1234_5678_9abc_def0L;
     long reversed = -42L;
@@ -76,7 +77,7 @@ class SortedEntryArrayTest {
   }
 
   @Test
-  void oneHotAggregateFillingMostOfTheMemtableIsOneLargeBucket() {
+  void oneHotAggregateFillingMostOfTheMemtableIsOneLargeBucket() throws IOException {
     // given 90 % of the entries are one aggregate's, the rest spread
     Random random = new Random(7);
     List<Entry> entries = new ArrayList<>();
@@ -93,7 +94,7 @@ class SortedEntryArrayTest {
   }
 
   @Test
-  void emptyAndTinyMemtablesSort() {
+  void emptyAndTinyMemtablesSort() throws IOException {
     assertSortedLike(List.of(), "empty");
     assertSortedLike(List.of(new Entry(5, 1, 2, 0, 0)), "one entry");
     assertSortedLike(List.of(new Entry(5, 1, 1, 0, 0), new Entry(-5, 1, 1, 1, 9), new Entry(5, 2, 1, 2, 17)),
@@ -114,7 +115,7 @@ class SortedEntryArrayTest {
   }
 
   /** Feeds {@code entries} to a memtable, sorts it, and checks the result against a plain sort. */
-  private static void assertSortedLike(List<Entry> entries, String context) {
+  private static void assertSortedLike(List<Entry> entries, String context) throws IOException {
     Memtable memtable = new Memtable(0, 1_000);
     for (Entry entry : entries) {
       memtable.add(entry.hash(), entry.firstVersion(), entry.eventCount(), entry.baseOffset(), entry.position());
@@ -127,10 +128,8 @@ class SortedEntryArrayTest {
 
     assertThat(sorted.size()).as(context).isEqualTo(entries.size());
     List<Entry> actual = new ArrayList<>();
-    while (sorted.next()) {
-      actual.add(new Entry(sorted.hash(), sorted.firstVersion(), sorted.eventCount(), sorted.baseOffset(),
-          sorted.position()));
-    }
+    sorted.forEach((hash, firstVersion, baseOffset, eventCount, position) ->
+        actual.add(new Entry(hash, firstVersion, eventCount, baseOffset, position)));
     assertThat(actual).as(context).isEqualTo(expected);
   }
 }
