@@ -6,6 +6,7 @@ import io.cairn.eventstore.CompressionType;
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.TopicConfig;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Cairn as a {@link NetworkPeer}: a node at {@code bootstrap} (usually a {@link NodeProcess} the caller
@@ -67,6 +68,11 @@ public final class CairnNetworkPeer implements NetworkPeer {
   @Override
   public Optional<NodeRequestLatency> serverProduceLatency() {
     return Optional.ofNullable(httpAddress).map(address -> new NodeRequestLatency(address, "Produce"));
+  }
+
+  @Override
+  public OptionalLong serverPid() {
+    return nodePid > 0 ? OptionalLong.of(nodePid) : OptionalLong.empty();
   }
 
   @Override

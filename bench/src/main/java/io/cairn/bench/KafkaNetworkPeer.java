@@ -2,6 +2,7 @@ package io.cairn.bench;
 
 import io.cairn.eventstore.CompressionType;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Kafka as a {@link NetworkPeer}: a broker at {@code bootstrapServers} (usually a {@link KafkaBroker}
@@ -12,10 +13,12 @@ import java.util.List;
 public final class KafkaNetworkPeer implements NetworkPeer {
 
   private final String bootstrapServers;
+  private final OptionalLong brokerPid;
 
-  /** Kafka at {@code bootstrapServers}. */
-  public KafkaNetworkPeer(String bootstrapServers) {
+  /** Kafka at {@code bootstrapServers}, served by process {@code brokerPid} if known. */
+  public KafkaNetworkPeer(String bootstrapServers, OptionalLong brokerPid) {
     this.bootstrapServers = bootstrapServers;
+    this.brokerPid = brokerPid;
   }
 
   @Override
@@ -37,6 +40,11 @@ public final class KafkaNetworkPeer implements NetworkPeer {
   @Override
   public RecordSource openSource(String topic) {
     return KafkaRecordSource.open(bootstrapServers, topic);
+  }
+
+  @Override
+  public OptionalLong serverPid() {
+    return brokerPid;
   }
 
   @Override

@@ -132,7 +132,8 @@ public final class NetworkComparison {
    * Runs both phases against {@code peers} (in that order in each phase) and returns the section:
    * one object per peer with {@code throughput} ({@link RunFigures}) and {@code e2e}
    * ({@link EndToEndRun.Outcome}, plus the server's own produce latency where the server publishes it:
-   * {@code server_produce_*}), and, when both {@code cairn} and {@code kafka} ran, the ratios.
+   * {@code server_produce_*}, and the CPU the server and the harness used in the measured phase: {@code server_cpu_*}
+   * and {@code harness_cpu_*}, see {@link CpuUse}), and, when both {@code cairn} and {@code kafka} ran, the ratios.
    */
   public static JsonLine run(List<NetworkPeer> peers, Params params, PrintWriter progress) {
     return new NetworkComparison(params, progress).run(peers);
@@ -176,6 +177,7 @@ public final class NetworkComparison {
       endToEnd.put(peer.name(), measured.outcome());
       JsonLine e2e = measured.outcome().putInto(new JsonLine());
       measured.serverProduce().ifPresent(produce -> putServerProduce(e2e, produce));
+      measured.cpuAfter().putSince(measured.cpuBefore(), measured.records(), e2e);
       sides.get(peer.name()).put("e2e", e2e);
     }
     JsonLine section = new JsonLine();
@@ -232,10 +234,11 @@ public final class NetworkComparison {
   }
 
   /**
-   * One peer's end-to-end phase: the outcome, and the server's own produce latency over the measured phase when the
-   * server publishes it.
+   * One peer's end-to-end phase: the outcome, the server's own produce latency over the measured phase when the
+   * server publishes it, and the CPU readings that bracket the measured phase of {@code records} records.
    */
-  private record PeerEndToEnd(EndToEndRun.Outcome outcome, Optional<NodeRequestLatency.Histogram> serverProduce) {
+  private record PeerEndToEnd(EndToEndRun.Outcome outcome, Optional<NodeRequestLatency.Histogram> serverProduce,
+                              long records, CpuUse cpuBefore, CpuUse cpuAfter) {
   }
 
   private PeerEndToEnd endToEnd(NetworkPeer peer, AggregateKeys keys, double rate) {
@@ -249,16 +252,21 @@ public final class NetworkComparison {
     // 2026-11-22): done here, before the warm-up, it no longer holds the producer between the phases
     server.ifPresent(NodeRequestLatency::scrape);
     AtomicReference<NodeRequestLatency.Histogram> beforeMeasured = new AtomicReference<>();
+    AtomicReference<CpuUse> cpuBefore = new AtomicReference<>();
     try (RecordSink sink = peer.openSink(E2E_TOPIC, keys, params.settings())) {
       EndToEndRun.Outcome outcome = EndToEndRun.run(sink, peer.openSource(E2E_TOPIC),
           new ProducerRun.Params(params.recordBytes(), records, warmupRecords, params.aggregates(), rate, true,
               params.seed()), COMPLETION_TIMEOUT,
-          () -> server.ifPresent(latency -> beforeMeasured.set(latency.scrape())));
+          () -> {
+            server.ifPresent(latency -> beforeMeasured.set(latency.scrape()));
+            cpuBefore.set(CpuUse.now(peer.serverPid()));
+          });
+      CpuUse cpuAfter = CpuUse.now(peer.serverPid());
       Optional<NodeRequestLatency.Histogram> serverProduce = server.map(latency -> latency.scrape()
           .minus(beforeMeasured.get()));
       say(String.format(Locale.ROOT, "%s end-to-end: p50 %.3f ms, p99 %.3f ms, p99.9 %.3f ms", peer.name(),
           outcome.endToEnd().p50Ms(), outcome.endToEnd().p99Ms(), outcome.endToEnd().p999Ms()));
-      return new PeerEndToEnd(outcome, serverProduce);
+      return new PeerEndToEnd(outcome, serverProduce, records, cpuBefore.get(), cpuAfter);
     }
   }
 

@@ -2,6 +2,7 @@ package io.cairn.bench;
 
 import io.cairn.eventstore.CompressionType;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * One system of the network comparison as the harness drives it: a running server reached over
@@ -33,6 +34,11 @@ public interface NetworkPeer extends AutoCloseable {
    */
   default Optional<NodeRequestLatency> serverProduceLatency() {
     return Optional.empty();
+  }
+
+  /** The server's process id, if the harness knows it: the CPU it uses is read over the end-to-end phase. */
+  default OptionalLong serverPid() {
+    return OptionalLong.empty();
   }
 
   /** Adds what a reader needs to know about this side (versions, topic settings) to {@code line}. */

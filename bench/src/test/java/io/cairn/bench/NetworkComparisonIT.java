@@ -46,6 +46,10 @@ class NetworkComparisonIT {
     assertThat(cairn.get("e2e").get("server_produce_requests").asLong())
         .as("the node's own Produce requests of the measured phase").isPositive();
     assertThat(cairn.get("e2e").get("server_produce_p99_ms").asDouble()).isPositive();
+    assertThat(cairn.get("e2e").get("server_cpu_ms_per_s").asDouble())
+        .as("the node process's CPU over the measured phase").isPositive();
+    assertThat(cairn.get("e2e").get("server_cpu_us_per_record").asDouble()).isPositive();
+    assertThat(cairn.get("e2e").get("harness_cpu_ms_per_s").asDouble()).isPositive();
     assertThat(exitCode).as("the node stopped cleanly on SIGTERM").isZero();
   }
 }

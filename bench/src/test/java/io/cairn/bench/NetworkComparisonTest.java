@@ -103,6 +103,9 @@ class NetworkComparisonTest {
       assertThat(json.get(side).get("e2e").get("events").asLong()).isEqualTo(2000);
       assertThat(json.get(side).get("e2e").get("received").asLong()).isEqualTo(2000);
       assertThat(json.get(side).get("e2e").get("rate_per_sec").asDouble()).isEqualTo(2000);
+      assertThat(json.get(side).get("e2e").get("harness_cpu_us_per_record").asDouble())
+          .as("the harness's CPU over the measured phase").isPositive();
+      assertThat(json.get(side).get("e2e").has("server_cpu_ms_per_s")).as("a peer without a server pid").isFalse();
     }
     assertThat(json.get("ratio_events_per_sec").asDouble()).isPositive();
     assertThat(json.get("ratio_e2e_p99").asDouble()).isPositive();

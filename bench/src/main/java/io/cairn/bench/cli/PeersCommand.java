@@ -29,6 +29,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -304,7 +305,7 @@ public final class PeersCommand implements Callable<Integer> {
           if (side == Side.CAIRN && node != null) {
             peers.add(CairnNetworkPeer.connect(node.bootstrap(), node.httpAddress(), node.pid(), seed));
           } else if (side == Side.KAFKA && broker != null) {
-            peers.add(new KafkaNetworkPeer(broker.bootstrapServers()));
+            peers.add(new KafkaNetworkPeer(broker.bootstrapServers(), OptionalLong.of(broker.pid())));
           }
         }
         return NetworkComparison.run(peers, params, progress).put("durability", NETWORK_DURABILITY);
