@@ -235,7 +235,8 @@ public final class NetworkComparison {
 
   /**
    * One peer's end-to-end phase: the outcome, the server's own produce latency over the measured phase when the
-   * server publishes it, and the CPU readings that bracket the measured phase of {@code records} records.
+   * server publishes it, and the CPU readings taken when the measured phase of {@code records} records started and
+   * when its last record had arrived.
    */
   private record PeerEndToEnd(EndToEndRun.Outcome outcome, Optional<NodeRequestLatency.Histogram> serverProduce,
                               long records, CpuUse cpuBefore, CpuUse cpuAfter) {
