@@ -18,6 +18,7 @@ import java.util.OptionalLong;
  */
 public record CpuUse(long wallNanos, Optional<Duration> server, Optional<Duration> harness) {
 
+  private static final double NANOS_PER_SECOND = 1e9;
   private static final double NANOS_PER_MILLI = 1e6;
   private static final double NANOS_PER_MICRO = 1e3;
 
@@ -53,7 +54,7 @@ public record CpuUse(long wallNanos, Optional<Duration> server, Optional<Duratio
       return;
     }
     long usedNanos = after.get().minus(before.get()).toNanos();
-    line.put(who + "_cpu_ms_per_s", usedNanos / NANOS_PER_MILLI / (elapsedNanos / 1e9))
+    line.put(who + "_cpu_ms_per_s", usedNanos / NANOS_PER_MILLI / (elapsedNanos / NANOS_PER_SECOND))
         .put(who + "_cpu_us_per_record", usedNanos / NANOS_PER_MICRO / records);
   }
 }

@@ -591,13 +591,19 @@ class PartitionLogTest {
   @Nested
   class Retention {
 
+    /** A log of 1 KiB segments holding {@code batches} ~300-byte batches, three per segment, all at START_MS. */
+    private PartitionLog logOfSmallSegments(int batches) {
+      PartitionLog log = open(smallSegments(1024));
+      for (int i = 0; i < batches; i++) {
+        append(log, 1, 230, START_MS);
+      }
+      return log;
+    }
+
     @Test
     void retentionBySizeDeletesOldestClosedSegmentsWhileTheRestStillHoldsTheLimit() throws IOException {
       // given: three ~300-byte batches per 1 KiB segment
-      PartitionLog log = open(smallSegments(1024));
-      for (int i = 0; i < 20; i++) {
-        append(log, 1, 230, START_MS);
-      }
+      PartitionLog log = logOfSmallSegments(20);
       long[] before = log.segmentBaseOffsets();
       long total = log.sizeInBytes();
       long oldestSize = Files.exists(SegmentFiles.logFile(dir(), before[0])) ? sizeOf(before[0]) : 0;
@@ -628,10 +634,7 @@ class PartitionLogTest {
     @Test
     void aSegmentDeletedBeforeTheFlushThatWouldWriteItsIndexFilesGetsNone() throws IOException {
       // given: rolled segments whose index files no flush wrote yet
-      PartitionLog log = open(smallSegments(1024));
-      for (int i = 0; i < 20; i++) {
-        append(log, 1, 230, START_MS);
-      }
+      PartitionLog log = logOfSmallSegments(20);
       long[] before = log.segmentBaseOffsets();
 
       // when
@@ -651,10 +654,7 @@ class PartitionLogTest {
     @Test
     void retentionNeverDeletesTheActiveSegment() {
       // given
-      PartitionLog log = open(smallSegments(1024));
-      for (int i = 0; i < 10; i++) {
-        append(log, 1, 230, START_MS);
-      }
+      PartitionLog log = logOfSmallSegments(10);
 
       // when
       RetentionResult result = log.applyRetention(0, 0, START_MS + 1_000_000);
