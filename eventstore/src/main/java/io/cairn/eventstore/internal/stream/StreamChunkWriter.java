@@ -36,7 +36,8 @@ final class StreamChunkWriter {
   /**
    * Writes {@code entries} covering offsets {@code [fromOffset, toOffset)} to a new file
    * {@code path}, leaving out entries whose batch ends at or below {@code dropBelowOffset}
-   * (retention). {@code distinctUpperBound} sizes the Bloom filter. {@code pacer} is called once per entry.
+   * (retention). {@code distinctUpperBound} sizes the Bloom filter. {@code pacer} is told of every entry, a block's
+   * worth ({@value StreamChunkFile#BLOCK_ENTRIES}) at a time.
    * The file is fsynced on return.
    */
   static Written write(Path path, StorageIo io, long fromOffset, long toOffset, SortedEntries entries,
@@ -109,6 +110,8 @@ final class StreamChunkWriter {
     private long[] irregular = new long[4];
     private int irregularCount;
     private long count;
+    /** Entries accepted since the pacer was last told. */
+    private int unpaced;
     private int distinct;
     /** File position of the first byte in {@link #out}. */
     private long position = HEADER_SIZE;
@@ -127,7 +130,10 @@ final class StreamChunkWriter {
     @Override
     public void accept(long hash, long firstVersion, long baseOffset, int eventCount, int batchPosition)
         throws IOException {
-      pacer.pace();
+      if (++unpaced == BLOCK_ENTRIES) {
+        pacer.pace(unpaced);
+        unpaced = 0;
+      }
       if (baseOffset + eventCount <= dropBelowOffset) {
         return;
       }
