@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -112,6 +113,33 @@ class SortedEntryArrayTest {
     assertThat(SortedEntryArray.bucketOf(0L, bits)).isEqualTo((1 << bits) / 2);
     assertThat(SortedEntryArray.bucketOf(Long.MAX_VALUE, bits)).isEqualTo((1 << bits) - 1);
     assertThat(SortedEntryArray.bucketOf(Long.MAX_VALUE, 0)).isZero();
+  }
+
+  @Test
+  void eachPassTellsItsPacerOfItsEntriesAFewTimesNotOncePerEntry() {
+    // given 10 000 entries, and a pacer at a quarter of a CPU whose clock moves a whole slice at every look
+    long slice = TimeUnit.MICROSECONDS.toNanos(WorkPacer.SLICE_MICROS);
+    long[] now = {0};
+    List<Long> sleeps = new ArrayList<>();
+    WorkPacer pacer = WorkPacer.inBudget(new JobCpuBudget(0.25), () -> now[0] += slice, sleeps::add);
+    pacer.start();
+    int size = 10_000;
+    Random random = new Random(11);
+    Memtable memtable = new Memtable(0, 1_000);
+    for (int i = 0; i < size; i++) {
+      memtable.add(random.nextLong(), 1, 1, i, i);
+    }
+    memtable.freeze(size);
+
+    // when
+    SortedEntryArray.of(memtable, pacer);
+
+    // then every stride of the two scatter passes and at most every bucket of the sort made the pacer look and
+    // sleep; a look every 64 entries, as when each entry was told on its own, would be 312 in the two passes
+    int strides = (size + SortedEntryArray.ENTRIES_PER_PACE - 1) / SortedEntryArray.ENTRIES_PER_PACE;
+    int buckets = 1 << SortedEntryArray.bucketBits(size);
+    assertThat(sleeps).hasSizeBetween(2 * strides, 2 * strides + buckets).allSatisfy(nanos ->
+        assertThat(nanos).isEqualTo(3 * slice));
   }
 
   /** Feeds {@code entries} to a memtable, sorts it, and checks the result against a plain sort. */
