@@ -4,28 +4,32 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The owner thread's reusable buffer for one 4 KiB entry block of a chunk file. Remembers which
- * block of which file it holds, so walking a run that stays in one block reads it once; the page
- * cache serves everything else. Not thread-safe: one per owner thread.
+ * The owner thread's reusable buffers for one entry block of a chunk file: its bytes and its decoded entries.
+ * Remembers which block of which file it holds, so walking a run that stays in one block reads and decodes it
+ * once; the page cache serves everything else. Not thread-safe: one per owner thread.
  */
 final class BlockReader {
 
-  private final ByteBuffer buffer = ByteBuffer.allocate(StreamChunkFile.BLOCK_BYTES);
+  private final ByteBuffer buffer = ByteBuffer.allocate(EntryBlock.MAX_BLOCK_BYTES + EntryBlock.READ_SLACK_BYTES);
   private final CRC32C crc = new CRC32C();
+  private final EntryBlock block = new EntryBlock();
   private StreamChunkFile loadedChunk;
   private int loadedBlock = -1;
   private long blocksRead;
 
-  /** Block {@code block} of {@code chunk}, read and CRC-checked unless it is already loaded. */
-  ByteBuffer load(StreamChunkFile chunk, int block) {
-    if (chunk != loadedChunk || block != loadedBlock) {
+  /**
+   * Block {@code index} of {@code chunk}, read, CRC-checked and decoded unless it is already loaded. Valid until the
+   * next call.
+   */
+  EntryBlock load(StreamChunkFile chunk, int index) {
+    if (chunk != loadedChunk || index != loadedBlock) {
       loadedChunk = null;
-      chunk.readBlock(block, buffer, crc);
+      chunk.readBlock(index, buffer, crc, block);
       loadedChunk = chunk;
-      loadedBlock = block;
+      loadedBlock = index;
       blocksRead++;
     }
-    return buffer;
+    return block;
   }
 
   /** Forgets the loaded block (its file was replaced or closed). */
@@ -40,6 +44,6 @@ final class BlockReader {
   }
 
   long memoryBytes() {
-    return buffer.capacity();
+    return buffer.capacity() + EntryBlock.MEMORY_BYTES;
   }
 }

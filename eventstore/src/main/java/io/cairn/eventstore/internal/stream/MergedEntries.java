@@ -10,8 +10,8 @@ import java.util.List;
  */
 final class MergedEntries implements SortedEntries {
 
-  /** Read-ahead per input: 16 blocks, 64 KiB. */
-  static final int READ_BYTES_PER_INPUT = 16 * StreamChunkFile.BLOCK_BYTES;
+  /** Read-ahead per input: 64 KiB of whole blocks. */
+  static final int READ_BYTES_PER_INPUT = 64 * 1024;
 
   private final StreamChunkFile.EntryIterator[] inputs;
   private final boolean[] hasEntry;

@@ -13,28 +13,33 @@ import java.util.zip.CRC32C;
 
 /**
  * One immutable {@code <20-digit fromOffset>.streams} file: the stream-index entries of every
- * batch at offsets {@code [fromOffset, toOffset)}, sorted by (hash, firstVersion, baseOffset), with
- * per-block fence keys and CRCs, the hashes whose runs are irregular, and a Bloom filter.
+ * batch at offsets {@code [fromOffset, toOffset)}, sorted by (hash, firstVersion, baseOffset), in
+ * blocks of {@value #BLOCK_ENTRIES} entries, with per-block fence keys, lengths and CRCs, the hashes
+ * whose runs are irregular, and a Bloom filter.
  *
  * <p>Layout (big-endian):
  * <pre>
- * header (56 bytes):
- *   magic int32 "CSIX" | formatVersion int16 | entrySize int16 | blockEntries int32 |
+ * header (64 bytes):
+ *   magic int32 "CSIX" | formatVersion int16 | flags int16 (0) | blockEntries int32 |
  *   fromOffset int64 | toOffset int64 | entryCount int32 | distinctHashes int32 |
- *   irregularCount int32 | bloomWords int32 | bloomProbes int32 | metaCrc uint32 | headerCrc uint32
- * entries: entryCount x (hash int64 | firstVersion int64 | baseOffset int64 | eventCount int32 | position int32)
+ *   irregularCount int32 | bloomWords int32 | bloomProbes int32 | entryBytes int64 |
+ *   metaCrc uint32 | headerCrc uint32
+ * entries: blockCount blocks, entryBytes bytes in all; in each, its entries relative to each other ({@link EntryBlock})
  * meta:    blockCount x (fenceHash int64 | fenceFirstVersion int64)   key of each block's first entry
- *          blockCount x blockCrc uint32                                CRC-32C of each block's entry bytes
+ *          blockCount x blockLength int32                              bytes of each block
+ *          blockCount x blockCrc uint32                                CRC-32C of each block's bytes
  *          irregularCount x hash int64 (ascending)                     runs that are not one dense version sequence
  *          bloomWords x int64                                          {@link BloomFilter} words
  * </pre>
  * {@code blockCount = ceil(entryCount / blockEntries)}; a block is {@code blockEntries} entries (the
  * last may be shorter). {@code headerCrc} is the CRC-32C of the header bytes before it; {@code metaCrc}
- * that of the whole meta section. The file size is exactly header + entries + meta.
+ * that of the whole meta section. The file size is exactly header + entries + meta. Format version 1
+ * (fixed 32-byte entries) is not read: such a file fails the version check at open, is deleted, and its
+ * entries are rebuilt from the log (ADR 0002).
  *
- * <p>Opening checks the header, its CRC, the exact file size and the meta CRC, and loads the meta
- * section onto the heap (about 1.4 bytes per entry at 10 Bloom bits per key); entries stay on disk
- * and are read one block at a time with positional reads, each block's CRC checked when it is read.
+ * <p>Opening checks the header, its CRC, the exact file size, the meta CRC and the block lengths, and loads the
+ * meta section onto the heap (about 1.5 bytes per entry at 10 Bloom bits per key); entries stay on disk and are
+ * read one block at a time with positional reads, each block's CRC checked when it is read.
  *
  * <p>Thread-safety: the content is immutable and positional reads are safe from several threads
  * (owner lookups and a merge worker); the pin count and flags are owner-thread state.
@@ -42,15 +47,15 @@ import java.util.zip.CRC32C;
 final class StreamChunkFile implements Closeable {
 
   static final int MAGIC = 0x43534958; // "CSIX"
-  static final short FORMAT_VERSION = 1;
+  static final short FORMAT_VERSION = 2;
 
   static final int MAGIC_OFFSET = 0;
   static final int MAGIC_LENGTH = 4;
   static final int FORMAT_VERSION_OFFSET = MAGIC_OFFSET + MAGIC_LENGTH;
   static final int FORMAT_VERSION_LENGTH = 2;
-  static final int ENTRY_SIZE_OFFSET = FORMAT_VERSION_OFFSET + FORMAT_VERSION_LENGTH;
-  static final int ENTRY_SIZE_LENGTH = 2;
-  static final int BLOCK_ENTRIES_OFFSET = ENTRY_SIZE_OFFSET + ENTRY_SIZE_LENGTH;
+  static final int FLAGS_OFFSET = FORMAT_VERSION_OFFSET + FORMAT_VERSION_LENGTH;
+  static final int FLAGS_LENGTH = 2;
+  static final int BLOCK_ENTRIES_OFFSET = FLAGS_OFFSET + FLAGS_LENGTH;
   static final int BLOCK_ENTRIES_LENGTH = 4;
   static final int FROM_OFFSET_OFFSET = BLOCK_ENTRIES_OFFSET + BLOCK_ENTRIES_LENGTH;
   static final int FROM_OFFSET_LENGTH = 8;
@@ -66,37 +71,28 @@ final class StreamChunkFile implements Closeable {
   static final int BLOOM_WORDS_LENGTH = 4;
   static final int BLOOM_PROBES_OFFSET = BLOOM_WORDS_OFFSET + BLOOM_WORDS_LENGTH;
   static final int BLOOM_PROBES_LENGTH = 4;
-  static final int META_CRC_OFFSET = BLOOM_PROBES_OFFSET + BLOOM_PROBES_LENGTH;
+  static final int ENTRY_BYTES_OFFSET = BLOOM_PROBES_OFFSET + BLOOM_PROBES_LENGTH;
+  static final int ENTRY_BYTES_LENGTH = 8;
+  static final int META_CRC_OFFSET = ENTRY_BYTES_OFFSET + ENTRY_BYTES_LENGTH;
   static final int META_CRC_LENGTH = 4;
   static final int HEADER_CRC_OFFSET = META_CRC_OFFSET + META_CRC_LENGTH;
   static final int HEADER_CRC_LENGTH = 4;
-  /** 56 bytes. */
+  /** 64 bytes. */
   static final int HEADER_SIZE = HEADER_CRC_OFFSET + HEADER_CRC_LENGTH;
 
-  static final int ENTRY_HASH_OFFSET = 0;
-  static final int ENTRY_HASH_LENGTH = 8;
-  static final int ENTRY_FIRST_VERSION_OFFSET = ENTRY_HASH_OFFSET + ENTRY_HASH_LENGTH;
-  static final int ENTRY_FIRST_VERSION_LENGTH = 8;
-  static final int ENTRY_BASE_OFFSET_OFFSET = ENTRY_FIRST_VERSION_OFFSET + ENTRY_FIRST_VERSION_LENGTH;
-  static final int ENTRY_BASE_OFFSET_LENGTH = 8;
-  static final int ENTRY_EVENT_COUNT_OFFSET = ENTRY_BASE_OFFSET_OFFSET + ENTRY_BASE_OFFSET_LENGTH;
-  static final int ENTRY_EVENT_COUNT_LENGTH = 4;
-  static final int ENTRY_POSITION_OFFSET = ENTRY_EVENT_COUNT_OFFSET + ENTRY_EVENT_COUNT_LENGTH;
-  static final int ENTRY_POSITION_LENGTH = 4;
-  /** 32 bytes. */
-  static final int ENTRY_SIZE = ENTRY_POSITION_OFFSET + ENTRY_POSITION_LENGTH;
-
-  /** Entries per block: 128 x 32 = 4096 bytes, one page. */
+  /** Entries per block. */
   static final int BLOCK_ENTRIES = 128;
-  static final int BLOCK_BYTES = BLOCK_ENTRIES * ENTRY_SIZE;
 
   static final int FENCE_HASH_LENGTH = 8;
   static final int FENCE_VERSION_LENGTH = 8;
   static final int FENCE_SIZE = FENCE_HASH_LENGTH + FENCE_VERSION_LENGTH;
+  static final int BLOCK_LENGTH_SIZE = 4;
   static final int BLOCK_CRC_SIZE = 4;
   static final int IRREGULAR_HASH_SIZE = 8;
   static final int BLOOM_WORD_SIZE = 8;
 
+  /** Read-ahead of {@link #verifyAllBlocks()}. */
+  private static final int VERIFY_READ_BYTES = 64 * 1024;
   /** Rough bytes of this object, its channel and array headers, for {@link #memoryBytes()}. */
   private static final int OBJECT_OVERHEAD_BYTES = 512;
   private static final long UNSIGNED_INT_MASK = 0xFFFFFFFFL;
@@ -109,6 +105,8 @@ final class StreamChunkFile implements Closeable {
   private final int distinctHashes;
   private final long[] fenceHashes;
   private final long[] fenceVersions;
+  /** File position of each block, then of the meta section after the last. */
+  private final long[] blockPositions;
   private final int[] blockCrcs;
   private final long[] irregularHashes;
   private final BloomFilter bloom;
@@ -119,8 +117,8 @@ final class StreamChunkFile implements Closeable {
   private volatile boolean corrupt;
 
   private StreamChunkFile(Path path, FileChannel channel, long fromOffset, long toOffset, int entryCount,
-      int distinctHashes, long[] fenceHashes, long[] fenceVersions, int[] blockCrcs, long[] irregularHashes,
-      BloomFilter bloom) {
+      int distinctHashes, long[] fenceHashes, long[] fenceVersions, long[] blockPositions, int[] blockCrcs,
+      long[] irregularHashes, BloomFilter bloom) {
     this.path = path;
     this.channel = channel;
     this.fromOffset = fromOffset;
@@ -129,6 +127,7 @@ final class StreamChunkFile implements Closeable {
     this.distinctHashes = distinctHashes;
     this.fenceHashes = fenceHashes;
     this.fenceVersions = fenceVersions;
+    this.blockPositions = blockPositions;
     this.blockCrcs = blockCrcs;
     this.irregularHashes = irregularHashes;
     this.bloom = bloom;
@@ -141,13 +140,13 @@ final class StreamChunkFile implements Closeable {
 
   /** Bytes of the meta section. */
   static long metaBytes(int blockCount, int irregularCount, int bloomWords) {
-    return (long) blockCount * (FENCE_SIZE + BLOCK_CRC_SIZE) + (long) irregularCount * IRREGULAR_HASH_SIZE
-        + (long) bloomWords * BLOOM_WORD_SIZE;
+    return (long) blockCount * (FENCE_SIZE + BLOCK_LENGTH_SIZE + BLOCK_CRC_SIZE)
+        + (long) irregularCount * IRREGULAR_HASH_SIZE + (long) bloomWords * BLOOM_WORD_SIZE;
   }
 
-  /** Exact size of a file with these counts. */
-  static long fileBytes(int entryCount, int irregularCount, int bloomWords) {
-    return HEADER_SIZE + (long) entryCount * ENTRY_SIZE + metaBytes(blockCount(entryCount), irregularCount, bloomWords);
+  /** Exact size of a file with these counts and {@code entryBytes} bytes of encoded entries. */
+  static long fileBytes(int entryCount, long entryBytes, int irregularCount, int bloomWords) {
+    return HEADER_SIZE + entryBytes + metaBytes(blockCount(entryCount), irregularCount, bloomWords);
   }
 
   /**
@@ -198,8 +197,8 @@ final class StreamChunkFile implements Closeable {
     short version = header.getShort(FORMAT_VERSION_OFFSET);
     ensure(version == FORMAT_VERSION, path, FORMAT_VERSION_OFFSET, "formatVersion", version,
         "expected " + FORMAT_VERSION);
-    short entrySize = header.getShort(ENTRY_SIZE_OFFSET);
-    ensure(entrySize == ENTRY_SIZE, path, ENTRY_SIZE_OFFSET, "entrySize", entrySize, "expected " + ENTRY_SIZE);
+    short flags = header.getShort(FLAGS_OFFSET);
+    ensure(flags == 0, path, FLAGS_OFFSET, "flags", flags, "expected 0");
     int blockEntries = header.getInt(BLOCK_ENTRIES_OFFSET);
     ensure(blockEntries == BLOCK_ENTRIES, path, BLOCK_ENTRIES_OFFSET, "blockEntries", blockEntries,
         "expected " + BLOCK_ENTRIES);
@@ -221,7 +220,12 @@ final class StreamChunkFile implements Closeable {
     int probes = header.getInt(BLOOM_PROBES_OFFSET);
     ensure(probes >= 1 && probes <= BloomFilter.MAX_PROBES, path, BLOOM_PROBES_OFFSET, "bloomProbes", probes,
         "must be within 1.." + BloomFilter.MAX_PROBES);
-    long expectedSize = fileBytes(entryCount, irregularCount, bloomWords);
+    long entryBytes = header.getLong(ENTRY_BYTES_OFFSET);
+    ensure(entryBytes >= (long) entryCount * EntryBlock.MIN_ENTRY_BYTES
+        && entryBytes <= (long) entryCount * EntryBlock.MAX_ENTRY_BYTES, path, ENTRY_BYTES_OFFSET, "entryBytes",
+        entryBytes, "must be within " + EntryBlock.MIN_ENTRY_BYTES + " and " + EntryBlock.MAX_ENTRY_BYTES
+            + " bytes per entry for " + entryCount + " entries");
+    long expectedSize = fileBytes(entryCount, entryBytes, irregularCount, bloomWords);
     if (size != expectedSize) {
       throw invalid(path, 0, "file size", size, "the header's counts give " + expectedSize + " bytes");
     }
@@ -232,7 +236,7 @@ final class StreamChunkFile implements Closeable {
     }
 
     int blocks = blockCount(entryCount);
-    long metaStart = HEADER_SIZE + (long) entryCount * ENTRY_SIZE;
+    long metaStart = HEADER_SIZE + entryBytes;
     long metaLength = metaBytes(blocks, irregularCount, bloomWords);
     if (metaLength > Integer.MAX_VALUE) {
       throw invalid(path, metaStart, "meta section", metaLength, "must be below 2 GiB");
@@ -253,6 +257,22 @@ final class StreamChunkFile implements Closeable {
       fenceHashes[b] = meta.getLong();
       fenceVersions[b] = meta.getLong();
     }
+    long[] blockPositions = new long[blocks + 1];
+    blockPositions[0] = HEADER_SIZE;
+    for (int b = 0; b < blocks; b++) {
+      int length = meta.getInt();
+      int entries = Math.min(BLOCK_ENTRIES, entryCount - b * BLOCK_ENTRIES);
+      if (length < entries * EntryBlock.MIN_ENTRY_BYTES || length > entries * EntryBlock.MAX_ENTRY_BYTES) {
+        throw invalid(path, metaStart, "length of block " + b, length, "must be within "
+            + EntryBlock.MIN_ENTRY_BYTES + " and " + EntryBlock.MAX_ENTRY_BYTES + " bytes per entry for " + entries
+            + " entries");
+      }
+      blockPositions[b + 1] = blockPositions[b] + length;
+    }
+    if (blockPositions[blocks] != metaStart) {
+      throw invalid(path, metaStart, "block lengths", blockPositions[blocks] - HEADER_SIZE,
+          "must add up to entryBytes " + entryBytes);
+    }
     int[] blockCrcs = new int[blocks];
     for (int b = 0; b < blocks; b++) {
       blockCrcs[b] = meta.getInt();
@@ -266,8 +286,8 @@ final class StreamChunkFile implements Closeable {
     }
     long[] words = new long[bloomWords];
     meta.asLongBuffer().get(words);
-    return new StreamChunkFile(path, channel, from, to, entryCount, distinct, fenceHashes, fenceVersions, blockCrcs,
-        irregular, new BloomFilter(words, probes));
+    return new StreamChunkFile(path, channel, from, to, entryCount, distinct, fenceHashes, fenceVersions,
+        blockPositions, blockCrcs, irregular, new BloomFilter(words, probes));
   }
 
   Path path() {
@@ -309,33 +329,35 @@ final class StreamChunkFile implements Closeable {
 
   /** Heap bytes held for this file (meta arrays plus a fixed overhead). */
   long memoryBytes() {
-    return bloom.memoryBytes() + (long) fenceHashes.length * (FENCE_SIZE + BLOCK_CRC_SIZE)
+    return bloom.memoryBytes() + (long) fenceHashes.length * (FENCE_SIZE + Long.BYTES + BLOCK_CRC_SIZE)
         + (long) irregularHashes.length * IRREGULAR_HASH_SIZE + OBJECT_OVERHEAD_BYTES;
   }
 
   /**
-   * Reads block {@code block} into the heap buffer {@code into} (position 0, limit = the block's bytes)
-   * and checks its CRC; a mismatch marks the chunk corrupt and throws StorageException naming file, block and position.
+   * Reads block {@code block} into {@code scratch} (a heap buffer of {@link EntryBlock#MAX_BLOCK_BYTES} and
+   * {@link EntryBlock#READ_SLACK_BYTES} more), checks its CRC and decodes it into {@code into}; a mismatch marks
+   * the chunk corrupt and throws StorageException naming file, block and position.
    */
-  void readBlock(int block, ByteBuffer into, CRC32C crc) {
-    int bytes = entriesInBlock(block) * ENTRY_SIZE;
+  void readBlock(int block, ByteBuffer scratch, CRC32C crc, EntryBlock into) {
+    int bytes = blockLength(block);
     long position = blockPosition(block);
-    into.clear().limit(bytes);
+    scratch.clear().limit(bytes);
     try {
-      readFully(channel, into, position, path);
+      readFully(channel, scratch, position, path);
     } catch (IOException e) {
       throw new StorageException("cannot read block " + block + " at position " + position + " of " + path + ": " + e,
           e);
     }
-    into.flip();
-    ensureBlockCrc(block, into, 0, bytes, crc);
+    scratch.flip();
+    decodeBlock(block, scratch, 0, crc, into);
   }
 
   /**
-   * Checks the CRC of block {@code block}, whose bytes sit at {@code [at, at + bytes)} of the heap
-   * buffer {@code buffer}, using the caller's reusable {@code crc}.
+   * Checks the CRC of block {@code block}, whose bytes sit from {@code at} of the heap buffer {@code buffer}, with the
+   * caller's reusable {@code crc}, and decodes it into {@code into}. A CRC mismatch marks the chunk corrupt.
    */
-  void ensureBlockCrc(int block, ByteBuffer buffer, int at, int bytes, CRC32C crc) {
+  void decodeBlock(int block, ByteBuffer buffer, int at, CRC32C crc, EntryBlock into) {
+    int bytes = blockLength(block);
     crc.reset();
     crc.update(buffer.array(), buffer.arrayOffset() + at, bytes);
     long stored = blockCrcs[block] & UNSIGNED_INT_MASK;
@@ -344,6 +366,12 @@ final class StreamChunkFile implements Closeable {
       throw new StorageException(String.format(
           "stream index chunk %s is corrupt: block %d at position %d has CRC 0x%08x, expected 0x%08x",
           path, block, blockPosition(block), crc.getValue(), stored));
+    }
+    try {
+      into.decode(buffer.array(), buffer.arrayOffset() + at, bytes, entriesInBlock(block), path, block);
+    } catch (StorageException e) {
+      corrupt = true;
+      throw e;
     }
   }
 
@@ -354,8 +382,14 @@ final class StreamChunkFile implements Closeable {
     into.flip();
   }
 
-  static long blockPosition(int block) {
-    return HEADER_SIZE + (long) block * BLOCK_BYTES;
+  /** File position of block {@code block}; of the meta section for {@code block == blockCount()}. */
+  long blockPosition(int block) {
+    return blockPositions[block];
+  }
+
+  /** Bytes of block {@code block}. */
+  int blockLength(int block) {
+    return (int) (blockPositions[block + 1] - blockPositions[block]);
   }
 
   /**
@@ -392,22 +426,19 @@ final class StreamChunkFile implements Closeable {
     boolean irregular = isIrregular(hash);
     int block = irregular ? seekBlock(hash, Long.MIN_VALUE, false) : seekBlock(hash, fromVersion, true);
     for (int b = block; b < blockCount(); b++) {
-      ByteBuffer entries = reader.load(this, b);
-      int count = entriesInBlock(b);
-      for (int i = 0; i < count; i++) {
-        int at = i * ENTRY_SIZE;
-        long entryHash = entries.getLong(at + ENTRY_HASH_OFFSET);
+      EntryBlock entries = reader.load(this, b);
+      for (int i = 0; i < entries.size(); i++) {
+        long entryHash = entries.hash(i);
         if (entryHash != hash) {
           if (Long.compare(entryHash, hash) > 0) {
             return;
           }
           continue;
         }
-        long first = entries.getLong(at + ENTRY_FIRST_VERSION_OFFSET);
-        int eventCount = entries.getInt(at + ENTRY_EVENT_COUNT_OFFSET);
+        long first = entries.firstVersion(i);
+        int eventCount = entries.eventCount(i);
         if (first < toVersionExclusive && first + eventCount > fromVersion) {
-          out.add(hash, first, eventCount, entries.getLong(at + ENTRY_BASE_OFFSET_OFFSET),
-              entries.getInt(at + ENTRY_POSITION_OFFSET));
+          out.add(hash, first, eventCount, entries.baseOffset(i), entries.position(i));
         } else if (!irregular && first >= toVersionExclusive) {
           return;
         }
@@ -425,11 +456,10 @@ final class StreamChunkFile implements Closeable {
       return 0;
     }
     int block = seekBlock(hash, Long.MAX_VALUE, true);
-    ByteBuffer entries = reader.load(this, block);
+    EntryBlock entries = reader.load(this, block);
     int index = -1;
-    int count = entriesInBlock(block);
-    for (int i = 0; i < count; i++) {
-      long entryHash = entries.getLong(i * ENTRY_SIZE + ENTRY_HASH_OFFSET);
+    for (int i = 0; i < entries.size(); i++) {
+      long entryHash = entries.hash(i);
       if (Long.compare(entryHash, hash) > 0) {
         break;
       }
@@ -444,15 +474,13 @@ final class StreamChunkFile implements Closeable {
     int b = block;
     int i = index;
     while (out.size() < maxSize) {
-      int at = i * ENTRY_SIZE;
-      if (entries.getLong(at + ENTRY_HASH_OFFSET) != hash) {
+      if (entries.hash(i) != hash) {
         break;
       }
       if (skipped < skip) {
         skipped++;
       } else {
-        out.add(hash, entries.getLong(at + ENTRY_FIRST_VERSION_OFFSET), entries.getInt(at + ENTRY_EVENT_COUNT_OFFSET),
-            entries.getLong(at + ENTRY_BASE_OFFSET_OFFSET), entries.getInt(at + ENTRY_POSITION_OFFSET));
+        out.add(hash, entries.firstVersion(i), entries.eventCount(i), entries.baseOffset(i), entries.position(i));
       }
       i--;
       if (i < 0) {
@@ -461,7 +489,7 @@ final class StreamChunkFile implements Closeable {
         }
         b--;
         entries = reader.load(this, b);
-        i = entriesInBlock(b) - 1;
+        i = entries.size() - 1;
       }
     }
     return skipped;
@@ -469,7 +497,7 @@ final class StreamChunkFile implements Closeable {
 
   /** Reads every block and checks its CRC and entry order; throws StorageException on the first problem. */
   void verifyAllBlocks() {
-    EntryIterator iterator = new EntryIterator(this, BLOCK_BYTES * 16);
+    EntryIterator iterator = new EntryIterator(this, VERIFY_READ_BYTES);
     long previousHash = Long.MIN_VALUE;
     long previousVersion = Long.MIN_VALUE;
     long previousOffset = Long.MIN_VALUE;
@@ -480,19 +508,22 @@ final class StreamChunkFile implements Closeable {
       long offset = iterator.baseOffset();
       if (index > 0 && compareKey(previousHash, previousVersion, hash, version) > 0
           || (index > 0 && previousHash == hash && previousVersion == version && previousOffset > offset)) {
-        throw invalid(path, HEADER_SIZE + index * ENTRY_SIZE, "entry " + index, hash + "/" + version,
-            "entries must be sorted by (hash, firstVersion, baseOffset)");
+        throw invalidEntry(index, hash + "/" + version, "entries must be sorted by (hash, firstVersion, baseOffset)");
       }
-      if (iterator.eventCount() < 1 || offset < fromOffset || offset + iterator.eventCount() > toOffset) {
-        throw invalid(path, HEADER_SIZE + index * ENTRY_SIZE, "entry " + index,
-            "offset " + offset + " count " + iterator.eventCount(),
-            "must lie within [" + fromOffset + ", " + toOffset + ") with at least one event");
+      if (offset < fromOffset || offset + iterator.eventCount() > toOffset) {
+        throw invalidEntry(index, "offset " + offset + " count " + iterator.eventCount(),
+            "must lie within [" + fromOffset + ", " + toOffset + ")");
       }
       previousHash = hash;
       previousVersion = version;
       previousOffset = offset;
       index++;
     }
+  }
+
+  private StorageException invalidEntry(long index, Object value, String rule) {
+    int block = (int) (index / BLOCK_ENTRIES);
+    return invalid(path, blockPosition(block), "entry " + index + " (block " + block + ")", value, rule);
   }
 
   static int compareKey(long hashA, long versionA, long hashB, long versionB) {
@@ -565,74 +596,84 @@ final class StreamChunkFile implements Closeable {
   }
 
   /**
-   * Sequential reader of every entry of a chunk in file order, reading {@code bufferBytes} (whole
-   * blocks) at a time and checking each block's CRC. For merges and verification; one thread.
+   * Sequential reader of every entry of a chunk in file order, reading whole blocks, up to {@code bufferBytes} (at
+   * least one block) at a time, checking each block's CRC and decoding it when the iteration reaches it. For merges
+   * and verification; one thread.
    */
   static final class EntryIterator {
 
     private final StreamChunkFile chunk;
     private final ByteBuffer buffer;
     private final CRC32C crc = new CRC32C();
-    private final int blocksPerRead;
+    private final EntryBlock block = new EntryBlock();
+    /** Bytes read at a time at most; the buffer has {@link EntryBlock#READ_SLACK_BYTES} more. */
+    private final int readBytes;
+    /** The next block to decode, and the last one read into {@link #buffer} plus one. */
     private int nextBlock;
-    private int entryInBuffer = -1;
-    private int entriesInBuffer;
+    private int endOfRead;
+    /** File position of the first byte in {@link #buffer}. */
+    private long bufferPosition;
+    private int entry = -1;
 
     EntryIterator(StreamChunkFile chunk, int bufferBytes) {
       this.chunk = chunk;
-      this.blocksPerRead = Math.max(1, bufferBytes / BLOCK_BYTES);
-      this.buffer = ByteBuffer.allocate(blocksPerRead * BLOCK_BYTES);
+      this.readBytes = Math.max(bufferBytes, EntryBlock.MAX_BLOCK_BYTES);
+      this.buffer = ByteBuffer.allocate(readBytes + EntryBlock.READ_SLACK_BYTES);
     }
 
     /** Moves to the next entry; false at the end. */
     boolean next() {
-      entryInBuffer++;
-      if (entryInBuffer < entriesInBuffer) {
+      entry++;
+      if (entry < block.size()) {
         return true;
       }
       if (nextBlock >= chunk.blockCount()) {
         return false;
       }
-      int firstBlock = nextBlock;
-      int lastBlock = Math.min(chunk.blockCount(), firstBlock + blocksPerRead);
-      int entries = 0;
-      for (int b = firstBlock; b < lastBlock; b++) {
-        entries += chunk.entriesInBlock(b);
+      if (nextBlock == endOfRead) {
+        readBlocksFrom(nextBlock);
       }
-      try {
-        chunk.readRange(blockPosition(firstBlock), entries * ENTRY_SIZE, buffer);
-      } catch (IOException e) {
-        throw new StorageException("cannot read blocks " + firstBlock + ".." + (lastBlock - 1) + " of " + chunk.path
-            + ": " + e, e);
-      }
-      for (int b = firstBlock; b < lastBlock; b++) {
-        int bytes = chunk.entriesInBlock(b) * ENTRY_SIZE;
-        chunk.ensureBlockCrc(b, buffer, (b - firstBlock) * BLOCK_BYTES, bytes, crc);
-      }
-      nextBlock = lastBlock;
-      entriesInBuffer = entries;
-      entryInBuffer = 0;
+      chunk.decodeBlock(nextBlock, buffer, (int) (chunk.blockPosition(nextBlock) - bufferPosition), crc, block);
+      nextBlock++;
+      entry = 0;
       return true;
     }
 
+    /** Reads as many whole blocks from {@code first} on as the buffer holds. */
+    private void readBlocksFrom(int first) {
+      int last = first + 1;
+      while (last < chunk.blockCount()
+          && chunk.blockPosition(last + 1) - chunk.blockPosition(first) <= readBytes) {
+        last++;
+      }
+      bufferPosition = chunk.blockPosition(first);
+      try {
+        chunk.readRange(bufferPosition, (int) (chunk.blockPosition(last) - bufferPosition), buffer);
+      } catch (IOException e) {
+        throw new StorageException("cannot read blocks " + first + ".." + (last - 1) + " of " + chunk.path + ": " + e,
+            e);
+      }
+      endOfRead = last;
+    }
+
     long hash() {
-      return buffer.getLong(entryInBuffer * ENTRY_SIZE + ENTRY_HASH_OFFSET);
+      return block.hash(entry);
     }
 
     long firstVersion() {
-      return buffer.getLong(entryInBuffer * ENTRY_SIZE + ENTRY_FIRST_VERSION_OFFSET);
+      return block.firstVersion(entry);
     }
 
     long baseOffset() {
-      return buffer.getLong(entryInBuffer * ENTRY_SIZE + ENTRY_BASE_OFFSET_OFFSET);
+      return block.baseOffset(entry);
     }
 
     int eventCount() {
-      return buffer.getInt(entryInBuffer * ENTRY_SIZE + ENTRY_EVENT_COUNT_OFFSET);
+      return block.eventCount(entry);
     }
 
     int position() {
-      return buffer.getInt(entryInBuffer * ENTRY_SIZE + ENTRY_POSITION_OFFSET);
+      return block.position(entry);
     }
   }
 }

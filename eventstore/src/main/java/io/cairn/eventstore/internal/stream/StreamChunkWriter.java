@@ -1,8 +1,6 @@
 package io.cairn.eventstore.internal.stream;
 
-import static io.cairn.eventstore.internal.stream.StreamChunkFile.BLOCK_BYTES;
 import static io.cairn.eventstore.internal.stream.StreamChunkFile.BLOCK_ENTRIES;
-import static io.cairn.eventstore.internal.stream.StreamChunkFile.ENTRY_SIZE;
 import static io.cairn.eventstore.internal.stream.StreamChunkFile.HEADER_SIZE;
 
 import io.cairn.eventstore.StorageException;
@@ -17,14 +15,15 @@ import java.util.zip.CRC32C;
 
 /**
  * Writes one chunk file (layout in {@link StreamChunkFile}) from sorted entries in a single pass:
- * entries go out in 64 KiB writes while fence keys, block CRCs, irregular hashes and the Bloom
- * filter are collected; then the meta section and finally the header, and the file is fsynced.
- * The caller writes to a temporary name and renames. Blocking; runs on a worker thread.
+ * entries are encoded ({@link EntryBlockEncoder}) and go out in writes of up to 64 KiB while fence keys, block
+ * lengths and CRCs, irregular hashes and the Bloom filter are collected; then the meta section and finally the
+ * header, and the file is fsynced. The caller writes to a temporary name and renames. Blocking; runs on a worker
+ * thread.
  */
 final class StreamChunkWriter {
 
-  /** 16 blocks per write. */
-  static final int WRITE_BUFFER_BYTES = 16 * BLOCK_BYTES;
+  /** Bytes per write, whole blocks of entries (then meta). */
+  static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
   private StreamChunkWriter() {
   }
@@ -60,12 +59,13 @@ final class StreamChunkWriter {
     int entryCount = (int) body.count;
     int distinct = body.distinct;
     int irregularCount = body.irregularCount;
+    long entryBytes = body.entryBytes();
     BloomFilter bloom = body.bloom;
 
     ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
     header.putInt(StreamChunkFile.MAGIC_OFFSET, StreamChunkFile.MAGIC)
         .putShort(StreamChunkFile.FORMAT_VERSION_OFFSET, StreamChunkFile.FORMAT_VERSION)
-        .putShort(StreamChunkFile.ENTRY_SIZE_OFFSET, (short) ENTRY_SIZE)
+        .putShort(StreamChunkFile.FLAGS_OFFSET, (short) 0)
         .putInt(StreamChunkFile.BLOCK_ENTRIES_OFFSET, BLOCK_ENTRIES)
         .putLong(StreamChunkFile.FROM_OFFSET_OFFSET, fromOffset)
         .putLong(StreamChunkFile.TO_OFFSET_OFFSET, toOffset)
@@ -74,6 +74,7 @@ final class StreamChunkWriter {
         .putInt(StreamChunkFile.IRREGULAR_COUNT_OFFSET, irregularCount)
         .putInt(StreamChunkFile.BLOOM_WORDS_OFFSET, bloom.words().length)
         .putInt(StreamChunkFile.BLOOM_PROBES_OFFSET, bloom.probes())
+        .putLong(StreamChunkFile.ENTRY_BYTES_OFFSET, entryBytes)
         .putInt(StreamChunkFile.META_CRC_OFFSET, (int) metaCrc);
     CRC32C headerCrc = new CRC32C();
     headerCrc.update(header.array(), 0, StreamChunkFile.HEADER_CRC_OFFSET);
@@ -81,7 +82,7 @@ final class StreamChunkWriter {
     writeFully(channel, header, 0);
     channel.force(true);
     long fileBytes = channel.size();
-    long expected = StreamChunkFile.fileBytes(entryCount, irregularCount, bloom.words().length);
+    long expected = StreamChunkFile.fileBytes(entryCount, entryBytes, irregularCount, bloom.words().length);
     if (fileBytes != expected) {
       throw new StorageException("stream index chunk " + path + " has " + fileBytes + " bytes after writing, expected "
           + expected);
@@ -91,9 +92,9 @@ final class StreamChunkWriter {
 
   /**
    * The body of the file being written, after its header. {@link SortedEntries#forEach} feeds it the entries one
-   * at a time; they go out in {@value #WRITE_BUFFER_BYTES}-byte writes while the fence keys, block CRCs, irregular
-   * hashes and the Bloom filter are collected. {@link #finishEntries()} writes the last of them and
-   * {@link #writeMeta()} the meta section.
+   * at a time; they are encoded and go out in writes of up to {@value #WRITE_BUFFER_BYTES} bytes, whole blocks,
+   * while the fence keys, block lengths and CRCs, irregular hashes and the Bloom filter are collected.
+   * {@link #finishEntries()} writes the last of them and {@link #writeMeta()} the meta section.
    */
   private static final class Body implements SortedEntries.EntrySink {
 
@@ -104,8 +105,10 @@ final class StreamChunkWriter {
     private final WorkPacer pacer;
     private final ByteBuffer out = ByteBuffer.allocate(WRITE_BUFFER_BYTES);
     private final CRC32C crc = new CRC32C();
+    private final EntryBlockEncoder encoder = new EntryBlockEncoder();
     private long[] fenceHashes = new long[16];
     private long[] fenceVersions = new long[16];
+    private int[] blockLengths = new int[16];
     private int[] blockCrcs = new int[16];
     private long[] irregular = new long[4];
     private int irregularCount;
@@ -118,6 +121,7 @@ final class StreamChunkWriter {
     private long previousHash;
     private long previousEnd;
     private int blockStartInBuffer;
+    private long entryBytes;
 
     Body(FileChannel channel, Path path, BloomFilter bloom, long dropBelowOffset, WorkPacer pacer) {
       this.channel = channel;
@@ -156,31 +160,46 @@ final class StreamChunkWriter {
         if (block == fenceHashes.length) {
           fenceHashes = Arrays.copyOf(fenceHashes, block * 2);
           fenceVersions = Arrays.copyOf(fenceVersions, block * 2);
+          blockLengths = Arrays.copyOf(blockLengths, block * 2);
           blockCrcs = Arrays.copyOf(blockCrcs, block * 2);
         }
         fenceHashes[block] = hash;
         fenceVersions[block] = firstVersion;
-        if (!out.hasRemaining()) {
+        if (out.remaining() < EntryBlock.MAX_BLOCK_BYTES + EntryBlock.READ_SLACK_BYTES) {
           position += flush(channel, out, position);
           blockStartInBuffer = 0;
         }
+        encoder.startBlock();
       }
-      out.putLong(hash).putLong(firstVersion).putLong(baseOffset).putInt(eventCount).putInt(batchPosition);
+      out.position(encoder.encode(out.array(), out.position(), hash, firstVersion, baseOffset, eventCount,
+          batchPosition));
       count++;
       if (count % BLOCK_ENTRIES == 0) {
-        blockCrcs[block] = blockCrc(crc, out, blockStartInBuffer);
-        blockStartInBuffer = out.position();
+        endBlock(block);
       }
       previousHash = hash;
       previousEnd = firstVersion + eventCount;
     }
 
-    /** Takes the CRC of a last, shorter block and writes the entries still buffered. */
+    /** Takes the length and CRC of the block just encoded. */
+    private void endBlock(int block) {
+      blockLengths[block] = out.position() - blockStartInBuffer;
+      blockCrcs[block] = blockCrc(crc, out, blockStartInBuffer);
+      blockStartInBuffer = out.position();
+    }
+
+    /** Ends a last, shorter block and writes the entries still buffered. */
     void finishEntries() throws IOException {
       if (count % BLOCK_ENTRIES != 0) {
-        blockCrcs[StreamChunkFile.blockCount((int) count) - 1] = blockCrc(crc, out, blockStartInBuffer);
+        endBlock(StreamChunkFile.blockCount((int) count) - 1);
       }
       position += flush(channel, out, position);
+      entryBytes = position - HEADER_SIZE;
+    }
+
+    /** Bytes of the encoded entries; once {@link #finishEntries()} returned. */
+    long entryBytes() {
+      return entryBytes;
     }
 
     /** Writes the meta section after the entries; returns its CRC-32C. */
@@ -190,6 +209,10 @@ final class StreamChunkWriter {
       for (int b = 0; b < blocks; b++) {
         position += ensureRoom(channel, out, position, StreamChunkFile.FENCE_SIZE, crc);
         out.putLong(fenceHashes[b]).putLong(fenceVersions[b]);
+      }
+      for (int b = 0; b < blocks; b++) {
+        position += ensureRoom(channel, out, position, StreamChunkFile.BLOCK_LENGTH_SIZE, crc);
+        out.putInt(blockLengths[b]);
       }
       for (int b = 0; b < blocks; b++) {
         position += ensureRoom(channel, out, position, StreamChunkFile.BLOCK_CRC_SIZE, crc);

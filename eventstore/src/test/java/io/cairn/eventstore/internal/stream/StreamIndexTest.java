@@ -13,13 +13,17 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -86,6 +90,19 @@ class StreamIndexTest {
       channel.read(one, position);
       one.put(0, (byte) (one.get(0) ^ 0x5A)).rewind();
       channel.write(one, position);
+    }
+  }
+
+  /** Sets the format version in the header of chunk file {@code file} and makes its header CRC match again. */
+  private static void setFormatVersion(Path file, short version) throws IOException {
+    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer header = ByteBuffer.allocate(StreamChunkFile.HEADER_SIZE);
+      channel.read(header, 0);
+      header.putShort(StreamChunkFile.FORMAT_VERSION_OFFSET, version);
+      CRC32C crc = new CRC32C();
+      crc.update(header.array(), 0, StreamChunkFile.HEADER_CRC_OFFSET);
+      header.putInt(StreamChunkFile.HEADER_CRC_OFFSET, (int) crc.getValue());
+      channel.write(header.rewind(), 0);
     }
   }
 
@@ -619,6 +636,52 @@ class StreamIndexTest {
     }
 
     @Test
+    void mergingChunksLargerThanAMergesReadAheadKeepsEveryEntryInOrder() throws IOException {
+      // given 4 000 aggregates' runs of one to three events in 16 memtables of 2 048, merged as offered: the last
+      // merge reads four chunks larger than a merge input's read-ahead, so its reads end between blocks
+      int aggregates = 4_000;
+      int runs = 16 * 2_048;
+      open(ModelLog.withRealHashes(), options().setMemtableMaxEntries(2_048).setMergeFactor(4).setMaxChunkFiles(8));
+      long[] versions = new long[aggregates];
+      Map<Integer, List<StreamIndexEntry>> expected = new HashMap<>();
+      long offset = 0;
+      long largestMergeInput = 0;
+      for (int i = 0; i < runs; i++) {
+        int aggregate = i * 7_919 % aggregates;
+        int events = 1 + i % 3;
+        StreamIndexEntry entry = new StreamIndexEntry(StreamHash.hash64("agg-" + aggregate), versions[aggregate] + 1,
+            events, offset, (int) (offset * 120));
+        index.add(entry.hash(), entry.firstVersion(), entry.eventCount(), entry.baseOffset(), entry.position());
+        expected.computeIfAbsent(aggregate, a -> new ArrayList<>()).add(entry);
+        versions[aggregate] += events;
+        offset += events;
+        for (var job = index.nextJob(offset); job.isPresent(); job = index.nextJob(offset)) {
+          if (job.get().isMerge()) {
+            for (Path chunk : chunkFiles()) {
+              largestMergeInput = Math.max(largestMergeInput, Files.size(chunk));
+            }
+          }
+          job.get().run();
+          assertThat(index.install(job.get())).as("install %s", job.get()).isTrue();
+        }
+      }
+      assertThat(index.chunkRanges()).extracting(StreamIndex.ChunkRange::entries).containsExactly(runs);
+      assertThat(largestMergeInput).isGreaterThan(MergedEntries.READ_BYTES_PER_INPUT);
+
+      // when the file is opened again, every block read and the entries' order checked
+      index.close();
+      index = StreamIndex.open(dir, options(), 0, offset);
+
+      // then
+      assertThat(index.chunkEntries()).isEqualTo(runs);
+      assertThat(index.indexedUpToOffset()).isEqualTo(offset);
+      for (int aggregate = 0; aggregate < aggregates; aggregate++) {
+        index.find(StreamHash.hash64("agg-" + aggregate), 1, Integer.MAX_VALUE, out);
+        assertThat(out.toList()).as("runs of agg-%d", aggregate).isEqualTo(expected.get(aggregate));
+      }
+    }
+
+    @Test
     void sizeTiersKeepTheNumberOfChunksLogarithmic() {
       // given
       ModelLog log = ModelLog.withRealHashes();
@@ -719,6 +782,25 @@ class StreamIndexTest {
     }
 
     @Test
+    void aChunkOfFormatVersion1IsDeletedAndItsEntriesAreRebuiltFromTheLog() throws IOException {
+      // given chunk files as Cairn wrote them before 2026-11-23 would say of themselves (fixed 32-byte entries)
+      ModelLog log = twoChunks();
+      setFormatVersion(dir.resolve(StreamIndex.chunkFileName(0)), (short) 1);
+
+      // when
+      open(log);
+
+      // then the file is gone, the later one with it (coverage must be contiguous), and the log refills the index
+      assertThat(index.indexedUpToOffset()).isZero();
+      assertThat(chunkFiles()).isEmpty();
+      log.refeed(index, index.indexedUpToOffset());
+      index.writeMemtables(log.logEndOffset());
+      reopen(log);
+      assertThat(index.indexedUpToOffset()).isEqualTo(log.logEndOffset());
+      IndexChecks.assertAgreesWithModel(index, log, out);
+    }
+
+    @Test
     void aTruncatedChunkIsDeleted() throws IOException {
       // given
       ModelLog log = twoChunks();
@@ -772,7 +854,7 @@ class StreamIndexTest {
       // given every entry of chunk 0 lies in its first block
       ModelLog log = twoChunks();
       Path first = dir.resolve(StreamIndex.chunkFileName(0));
-      flipByte(first, StreamChunkFile.HEADER_SIZE + StreamChunkFile.ENTRY_FIRST_VERSION_OFFSET + 7);
+      flipByte(first, StreamChunkFile.HEADER_SIZE + 1);
       open(log, options().setVerifyEntriesOnOpen(false));
       assertThat(index.indexedUpToOffset()).isEqualTo(32);
 
@@ -1054,6 +1136,27 @@ class StreamIndexTest {
       assertThat(index.chunkEntries()).isEqualTo(40_000);
       double bytesPerEntry = (double) (index.memoryBytes() - empty) / index.chunkEntries();
       assertThat(bytesPerEntry).as("heap bytes per chunk entry").isBetween(1.25, 2.0);
+    }
+
+    @Test
+    void aChunkFileOfAggregatesRunsTakesAFifthOfFormatVersion1sBytes() throws IOException {
+      // given 100 aggregates' runs of one event each, interleaved as records of random aggregates are, about 120
+      // bytes a record in the log
+      open(ModelLog.withRealHashes(), options().setMemtableMaxEntries(100_000));
+      long[] versions = new long[100];
+      for (int offset = 0; offset < 100_000; offset++) {
+        int aggregate = offset * 37 % 100;
+        index.add(StreamHash.hash64("agg-" + aggregate), ++versions[aggregate], 1, offset, offset * 120);
+      }
+
+      // when
+      index.writeMemtables(100_000);
+
+      // then the 2-byte tag, a byte each of event count and offset step (100) and 2 of position step (12 000): 6
+      // bytes an entry against 32 in format version 1, plus 0.2 of fences, block lengths and CRCs (a Bloom filter
+      // of 100 hashes is small)
+      double bytesPerEntry = (double) Files.size(chunkFiles().get(0)) / 100_000;
+      assertThat(bytesPerEntry).as("file bytes per entry").isBetween(6.0, 6.5);
     }
 
     @Test
