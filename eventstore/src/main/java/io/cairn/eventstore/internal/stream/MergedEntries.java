@@ -6,7 +6,11 @@ import java.util.List;
 /**
  * The k-way merge of several chunk files' entries into one sorted sequence: by (hash,
  * firstVersion, baseOffset). The inputs are few (a merge takes a handful of chunks), so the
- * smallest head is found by a linear scan. Reads each input sequentially with CRC checks. One thread.
+ * smallest head is found by a linear scan; but only when the input just taken from passes the
+ * runner-up, the smallest head of the others. Chunks cover separate offset ranges, so an
+ * aggregate's entries come in long runs from one input (about a hundred at 10 000 aggregates
+ * and 1 000 000-entry memtables), and each entry of a run costs one comparison instead of a scan.
+ * Reads each input sequentially with CRC checks. One thread.
  */
 final class MergedEntries implements SortedEntries {
 
@@ -14,13 +18,13 @@ final class MergedEntries implements SortedEntries {
   static final int READ_BYTES_PER_INPUT = 64 * 1024;
 
   private final StreamChunkFile.EntryIterator[] inputs;
-  private final boolean[] hasEntry;
-  private StreamChunkFile.EntryIterator current;
-  private boolean started;
+  /** The inputs that still have an entry, in any order. */
+  private final StreamChunkFile.EntryIterator[] live;
+  private int liveCount;
 
   MergedEntries(List<StreamChunkFile> chunks) {
     inputs = new StreamChunkFile.EntryIterator[chunks.size()];
-    hasEntry = new boolean[chunks.size()];
+    live = new StreamChunkFile.EntryIterator[chunks.size()];
     for (int i = 0; i < inputs.length; i++) {
       inputs[i] = new StreamChunkFile.EntryIterator(chunks.get(i), READ_BYTES_PER_INPUT);
     }
@@ -28,34 +32,33 @@ final class MergedEntries implements SortedEntries {
 
   @Override
   public void forEach(EntrySink sink) throws IOException {
-    while (next()) {
-      StreamChunkFile.EntryIterator head = current;
-      sink.accept(head.hash(), head.firstVersion(), head.baseOffset(), head.eventCount(), head.position());
-    }
-  }
-
-  /** Moves {@link #current} to the smallest head; false when every input is exhausted. */
-  private boolean next() {
-    if (!started) {
-      for (int i = 0; i < inputs.length; i++) {
-        hasEntry[i] = inputs[i].next();
+    for (StreamChunkFile.EntryIterator input : inputs) {
+      if (input.next()) {
+        live[liveCount++] = input;
       }
-      started = true;
-    } else if (current != null) {
-      for (int i = 0; i < inputs.length; i++) {
-        if (inputs[i] == current) {
-          hasEntry[i] = current.next();
-          break;
+    }
+    while (liveCount > 0) {
+      int smallest = 0;
+      int runnerUp = -1;
+      for (int i = 1; i < liveCount; i++) {
+        if (compare(live[i], live[smallest]) < 0) {
+          runnerUp = smallest;
+          smallest = i;
+        } else if (runnerUp < 0 || compare(live[i], live[runnerUp]) < 0) {
+          runnerUp = i;
         }
       }
-    }
-    current = null;
-    for (int i = 0; i < inputs.length; i++) {
-      if (hasEntry[i] && (current == null || compare(inputs[i], current) < 0)) {
-        current = inputs[i];
+      StreamChunkFile.EntryIterator head = live[smallest];
+      boolean more;
+      do {
+        sink.accept(head.hash(), head.firstVersion(), head.baseOffset(), head.eventCount(), head.position());
+        more = head.next();
+      } while (more && (runnerUp < 0 || compare(head, live[runnerUp]) < 0));
+      if (!more) {
+        live[smallest] = live[--liveCount];
+        live[liveCount] = null;
       }
     }
-    return current != null;
   }
 
   private static int compare(StreamChunkFile.EntryIterator a, StreamChunkFile.EntryIterator b) {
