@@ -608,8 +608,9 @@ final class StreamChunkFile implements Closeable {
     private final EntryBlock block = new EntryBlock();
     /** Bytes read at a time at most; the buffer has {@link EntryBlock#READ_SLACK_BYTES} more. */
     private final int readBytes;
-    /** The next block to decode, and the last one read into {@link #buffer} plus one. */
+    /** The next block to decode. */
     private int nextBlock;
+    /** The block after the last one read into {@link #buffer}. */
     private int endOfRead;
     /** File position of the first byte in {@link #buffer}. */
     private long bufferPosition;
