@@ -50,9 +50,10 @@ public class StreamIndexJobBenchmark {
     StreamIndexJob job;
     private long offset;
 
-    /** Opens an index in a new folder and feeds it {@code entries} entries, running the flushes it offers. */
+    /** Opens an index in a new folder and feeds it {@code entries} entries from offset 0. */
     void open(int entries, long seed) throws IOException {
       dir = Files.createTempDirectory("cairn-jmh-stream-index-");
+      offset = 0;
       index = StreamIndex.open(dir, new StreamIndexOptions().setMemtableMaxEntries(MEMTABLE_ENTRIES)
           .setMergeFactor(MERGE_FACTOR).setMaxChunkFiles(2 * MERGE_FACTOR).setMaxFrozenMemtables(MERGE_FACTOR)
           .setJobCpuShare(1.0), 0, 0);
