@@ -122,9 +122,6 @@ final class EntryBlock {
     long baseOffset = 0;
     long position = 0;
     for (int i = 0; i < entries; i++) {
-      if (end - next < TAG_BYTES) {
-        throw malformed(path, block, i, "tag", "at byte " + (next - at), "runs past the end of the block");
-      }
       int tag = (short) SHORT_LE.get(bytes, next) & 0xFFFF;
       int hashCode = tag >>> HASH_SHIFT & CODE_MASK;
       int versionCode = tag >>> VERSION_SHIFT & CODE_MASK;

@@ -57,7 +57,7 @@ final class EntryBlockEncoder {
   }
 
   /** The width code of the fewest whole bytes that hold {@code value} as an unsigned number. */
-  static int widthCode(long value) {
+  private static int widthCode(long value) {
     return EntryBlock.CODE_FOR_BYTES[(Long.SIZE - Long.numberOfLeadingZeros(value) + Byte.SIZE - 1) / Byte.SIZE];
   }
 

@@ -339,16 +339,13 @@ final class StreamChunkFile implements Closeable {
    * the chunk corrupt and throws StorageException naming file, block and position.
    */
   void readBlock(int block, ByteBuffer scratch, CRC32C crc, EntryBlock into) {
-    int bytes = blockLength(block);
     long position = blockPosition(block);
-    scratch.clear().limit(bytes);
     try {
-      readFully(channel, scratch, position, path);
+      readRange(position, blockLength(block), scratch);
     } catch (IOException e) {
       throw new StorageException("cannot read block " + block + " at position " + position + " of " + path + ": " + e,
           e);
     }
-    scratch.flip();
     decodeBlock(block, scratch, 0, crc, into);
   }
 
