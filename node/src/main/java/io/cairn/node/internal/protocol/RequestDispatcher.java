@@ -46,8 +46,16 @@ public final class RequestDispatcher {
   /**
    * The response to {@code request}, or a failed future with the reason. A Produce with acks 0 is served the
    * same way; the connection does not send its response.
+   *
+   * @param inputConsumed run exactly once, on any thread, when nothing reads the frame {@code request} was
+   *                      decoded from any more: at once for every request but Produce, whose record batches are
+   *                      views of the frame (docs/protocol.md), once the store is done with them
    */
-  Future<? extends ResponseBody> dispatch(RequestBody request, ConnectionInfo connection) {
+  Future<? extends ResponseBody> dispatch(RequestBody request, ConnectionInfo connection, Runnable inputConsumed) {
+    if (request instanceof Produce.Request produceRequest) {
+      return produce.handle(produceRequest, inputConsumed);
+    }
+    inputConsumed.run(); // the other requests' decoders copy what they keep
     try {
       return switch (request.apiKey()) {
         case API_VERSIONS -> Future.succeededFuture(ApiVersions.Response.ofAllApis(nodeVersion));
@@ -58,7 +66,7 @@ public final class RequestDispatcher {
         case DESCRIBE_TOPICS -> store.describeTopic(((DescribeTopics.Request) request).name())
             .map(DescribeTopics.Response::of);
         case APPEND -> store.append(((Append.Request) request).toAppendRequest()).map(Append.Response::of);
-        case PRODUCE -> produce.handle((Produce.Request) request);
+        case PRODUCE -> throw new IllegalStateException("Produce is handled above");
         case FETCH -> fetch.handle((Fetch.Request) request);
         case READ_STREAM -> queries.readStream((ReadStream.Request) request);
         case LIST_OFFSETS -> queries.listOffsets((ListOffsets.Request) request);
