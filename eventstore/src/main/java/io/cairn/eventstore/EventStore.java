@@ -5,6 +5,7 @@ import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * The log: topics of partitions of events keyed by aggregate id. The same contract is served by the
@@ -127,6 +128,21 @@ public interface EventStore {
    * waiting fetch fails with {@link StoreClosedException} when the store closes.
    */
   Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs);
+
+  /**
+   * {@link #fetch(String, int, long, int, long)}, reading the records into buffers the caller hands out, so that
+   * a caller that serves many fetches (a node answering consumers) can reuse them instead of allocating one per
+   * fetch. For each read the store calls {@code buffers} with the bytes it needs, {@code n}, and uses the first
+   * {@code n} bytes of the buffer returned (its capacity MUST be at least {@code n}; position and limit do not
+   * matter), from any thread. The result's {@link FetchResult#records()} is then a view of that buffer: the caller
+   * MUST NOT change or reuse it while it reads the result or anything decoded from it. A read that fails or is
+   * retried may leave a buffer unused. Stores that do not support it (the default) allocate as
+   * {@link #fetch(String, int, long, int, long)} does and never call {@code buffers}.
+   */
+  default Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs,
+                                    IntFunction<ByteBuffer> buffers) {
+    return fetch(topic, partition, fromOffset, maxBytes, maxWaitMs);
+  }
 
   /** Stops accepting requests, completes or fails what is in flight, flushes and closes files. */
   Future<Void> close();

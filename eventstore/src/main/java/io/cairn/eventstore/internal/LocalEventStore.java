@@ -47,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -345,10 +346,17 @@ public final class LocalEventStore implements EventStore, PartitionPlacement {
 
   @Override
   public Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs) {
+    return fetch(topic, partition, fromOffset, maxBytes, maxWaitMs, ByteBuffer::allocate);
+  }
+
+  @Override
+  public Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs,
+                                   IntFunction<ByteBuffer> buffers) {
     try {
+      Objects.requireNonNull(buffers, "buffers");
       AppendValidator.ensureReadRange(fromOffset, maxBytes);
       AppendValidator.ensureMaxWait(maxWaitMs);
-      return partition(topic, partition).fetch(fromOffset, maxBytes, maxWaitMs);
+      return partition(topic, partition).fetch(fromOffset, maxBytes, maxWaitMs, buffers);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }

@@ -787,6 +787,39 @@ class LocalEventStoreTest {
   }
 
   @Test
+  void aFetchWithBuffersReadsIntoTheCallersBufferAndRefusesOneTooSmall() throws Exception {
+    // given: two events, and a caller's buffer that holds old bytes
+    EventStore store = open(1024);
+    await(store.createTopic("t", new TopicConfig()));
+    await(store.append(event("acc-1", 0, "one")));
+    await(store.append(event("acc-1", 1, "two")));
+    ByteBuffer callers = ByteBuffer.allocate(64 * 1024);
+    callers.put(new byte[1000]).limit(2000);
+    List<Integer> asked = new ArrayList<>();
+
+    // when
+    FetchResult fetched = await(store.fetch("t", 0, 0, 1 << 20, 0, bytes -> {
+      asked.add(bytes);
+      return callers;
+    }));
+
+    // then: the records are a view of the caller's buffer, from its start, and read as without buffers
+    FetchResult plain = await(store.fetch("t", 0, 0, 1 << 20, 0));
+    assertThat(asked).singleElement().isEqualTo(plain.records().remaining());
+    assertThat(fetched.records()).isEqualTo(plain.records());
+    callers.put(0, (byte) (callers.get(0) ^ 1));
+    assertThat(fetched.records()).as("shares the caller's bytes").isNotEqualTo(plain.records());
+
+    // when: a buffer smaller than the bytes it asked for
+    Future<FetchResult> refused = store.fetch("t", 0, 0, 1 << 20, 0, bytes -> ByteBuffer.allocate(bytes - 1));
+
+    // then
+    assertThatThrownBy(() -> await(refused)).hasRootCauseInstanceOf(IllegalStateException.class)
+        .rootCause().hasMessageContaining("capacity of " + (asked.get(0) - 1));
+    await(store.close());
+  }
+
+  @Test
   void aBatchBuiltByKafkasRecordBuilderIsProducedAndKafkaReadsTheStoredOne() throws Exception {
     // given: a batch as Kafka's producer builds it (lz4, idempotent, a timestamp per record)
     EventStore store = open(1024);

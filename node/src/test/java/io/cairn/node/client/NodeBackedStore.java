@@ -22,6 +22,7 @@ import io.vertx.core.streams.ReadStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -130,6 +131,12 @@ public final class NodeBackedStore implements EventStore {
   @Override
   public Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs) {
     return client.fetch(topic, partition, fromOffset, maxBytes, maxWaitMs);
+  }
+
+  @Override
+  public Future<FetchResult> fetch(String topic, int partition, long fromOffset, int maxBytes, long maxWaitMs,
+                                   IntFunction<ByteBuffer> buffers) {
+    return client.fetch(topic, partition, fromOffset, maxBytes, maxWaitMs, buffers);
   }
 
   /** Closes the client, then stops the node (whatever the client's close did). */

@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -493,6 +494,16 @@ public final class PartitionLog implements AutoCloseable {
    * @throws InvalidInputException if {@code fromOffset} is past the log end or {@code maxBytes} is negative
    */
   public ByteBuffer readBatches(long fromOffset, int maxBytes, long maxOffsetExclusive) {
+    return readBatches(fromOffset, maxBytes, maxOffsetExclusive, ByteBuffer::allocate);
+  }
+
+  /**
+   * {@link #readBatches(long, int, long)}, reading into the first bytes of a buffer of {@code buffers} (given the
+   * bytes needed; the buffer returned MUST have at least that capacity) instead of a new one; the result is that
+   * buffer, position 0. An empty result is not one of its buffers.
+   */
+  public ByteBuffer readBatches(long fromOffset, int maxBytes, long maxOffsetExclusive,
+                                IntFunction<ByteBuffer> buffers) {
     ensureReadable();
     if (maxBytes < 0) {
       throw new InvalidInputException("maxBytes", maxBytes, "must be >= 0");
@@ -514,7 +525,7 @@ public final class PartitionLog implements AutoCloseable {
       }
       LogSegment segment = entry.getValue();
       try {
-        ByteBuffer result = readFromSegment(segment, start, maxBytes, end);
+        ByteBuffer result = readFromSegment(segment, start, maxBytes, end, buffers);
         if (result != NOT_IN_SEGMENT) {
           return result;
         }
@@ -531,8 +542,8 @@ public final class PartitionLog implements AutoCloseable {
     }
   }
 
-  private ByteBuffer readFromSegment(LogSegment segment, long startOffset, int maxBytes, long endOffsetExclusive)
-      throws IOException {
+  private ByteBuffer readFromSegment(LogSegment segment, long startOffset, int maxBytes, long endOffsetExclusive,
+                                     IntFunction<ByteBuffer> buffers) throws IOException {
     int limit = segment.sizeInBytes();
     ByteBuffer header = ByteBuffer.allocate(LogSegment.HEADER_READ_BYTES);
     int position = segment.translateOffset(startOffset, limit, header);
@@ -544,7 +555,12 @@ public final class PartitionLog implements AutoCloseable {
     }
     int firstBatchBytes = segment.batchSizeAt(header, position, limit);
     int wanted = (int) Math.min(Math.max(maxBytes, firstBatchBytes), (long) limit - position);
-    ByteBuffer result = ByteBuffer.allocate(wanted);
+    ByteBuffer result = buffers.apply(wanted);
+    if (result.capacity() < wanted) {
+      throw new IllegalStateException("a fetch needs " + wanted + " bytes, its buffer has a capacity of "
+          + result.capacity());
+    }
+    result.clear().limit(wanted);
     segment.readFully(result, position);
     int keep = 0;
     while (result.limit() - keep >= BatchHeader.HEADER_SIZE) {

@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -471,20 +472,20 @@ public final class Partition extends VerticleBase {
    * the high watermark, about {@code maxBytes} at most. If nothing there is visible yet, waits up to
    * {@code maxWaitMs} for the high watermark to pass it (0 answers at once); empty after the wait.
    */
-  public Future<FetchResult> fetch(long fromOffset, int maxBytes, long maxWaitMs) {
+  public Future<FetchResult> fetch(long fromOffset, int maxBytes, long maxWaitMs, IntFunction<ByteBuffer> buffers) {
     if (maxWaitMs == 0 || Math.max(fromOffset, logStartOffset) < highWatermark) {
-      return readForFetch(fromOffset, maxBytes);
+      return readForFetch(fromOffset, maxBytes, buffers);
     }
     Promise<FetchResult> promise = Contexts.callerPromise();
     Contexts.runOn(context, () -> {
       if (closing) {
         promise.tryFail(new StoreClosedException("partition " + name));
       } else if (Math.max(fromOffset, logStartOffset) < highWatermark) {
-        readForFetch(fromOffset, maxBytes).onComplete(promise);
+        readForFetch(fromOffset, maxBytes, buffers).onComplete(promise);
       } else {
         fetchWaiters.await(Math.max(fromOffset, logStartOffset), maxWaitMs)
-            .compose(released -> released ? readJustAppended(fromOffset, maxBytes)
-                : readForFetch(fromOffset, maxBytes))
+            .compose(released -> released ? readJustAppended(fromOffset, maxBytes, buffers)
+                : readForFetch(fromOffset, maxBytes, buffers))
             .onComplete(promise);
       }
     });
@@ -497,19 +498,20 @@ public final class Partition extends VerticleBase {
    * at most {@code maxBytes}; a hand-over to a disk thread and back would cost more than that, and the
    * consumer at the log end would wait for two thread wake-ups on every batch.
    */
-  private Future<FetchResult> readJustAppended(long fromOffset, int maxBytes) {
-    return readVisible(fromOffset, maxBytes, Partition::callNow);
+  private Future<FetchResult> readJustAppended(long fromOffset, int maxBytes, IntFunction<ByteBuffer> buffers) {
+    return readVisible(fromOffset, maxBytes, buffers, Partition::callNow);
   }
 
-  private Future<FetchResult> readForFetch(long fromOffset, int maxBytes) {
-    return readVisible(fromOffset, maxBytes, read -> diskExecutor.executeBlocking(read, false));
+  private Future<FetchResult> readForFetch(long fromOffset, int maxBytes, IntFunction<ByteBuffer> buffers) {
+    return readVisible(fromOffset, maxBytes, buffers, read -> diskExecutor.executeBlocking(read, false));
   }
 
   /**
    * What a fetch from {@code fromOffset} may see now (below the high watermark, from the log start), read by
-   * {@code reader}; an empty result without reading when there is nothing to see. Owner thread.
+   * {@code reader} into a buffer of {@code buffers}; an empty result without reading when there is nothing to see.
+   * Owner thread.
    */
-  private Future<FetchResult> readVisible(long fromOffset, int maxBytes,
+  private Future<FetchResult> readVisible(long fromOffset, int maxBytes, IntFunction<ByteBuffer> buffers,
                                           Function<Callable<FetchResult>, Future<FetchResult>> reader) {
     long visibleEnd = highWatermark;
     long logStart = logStartOffset;
@@ -519,7 +521,7 @@ public final class Partition extends VerticleBase {
           logStart));
     }
     return reader.apply(() -> new FetchResult(topic, partition, fromOffset,
-        storage.readBatches(start, maxBytes, visibleEnd), visibleEnd, logStart));
+        storage.readBatches(start, maxBytes, visibleEnd, buffers), visibleEnd, logStart));
   }
 
   private static <T> Future<T> callNow(Callable<T> work) {

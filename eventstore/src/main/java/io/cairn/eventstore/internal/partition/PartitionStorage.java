@@ -46,6 +46,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -616,8 +617,8 @@ final class PartitionStorage {
   // ---------------------------------------------------------------- reads
 
   /** Raw whole batches from the one holding {@code fromOffset}, below {@code visibleEnd} (any thread). */
-  ByteBuffer readBatches(long fromOffset, int maxBytes, long visibleEnd) {
-    return log.readBatches(fromOffset, maxBytes, visibleEnd);
+  ByteBuffer readBatches(long fromOffset, int maxBytes, long visibleEnd, IntFunction<ByteBuffer> buffers) {
+    return log.readBatches(fromOffset, maxBytes, visibleEnd, buffers);
   }
 
   /** Events of whole batches from {@code fromOffset}, below {@code visibleEnd} (disk thread). */

@@ -20,7 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * fails, when all waits end, or when the node starts to stop. Partitions still waiting then are answered
  * empty; their store waits end by themselves within {@code max_wait_ms} (the store has no cancel).
  * {@code max_bytes} bounds the whole response: once a partition returned records, later partitions whose
- * records would go past it are answered empty (the first records are always kept). Stateless.
+ * records would go past it are answered empty (the first records are always kept).
+ *
+ * <p>Records are read into buffers of a {@link FetchBufferPool}, one {@link FetchLease} per store fetch; the
+ * {@link Answer} gives back the buffers of the records it carries once it is encoded. Buffers of reads whose records
+ * are not sent (superseded, dropped for {@code max_bytes}, or finished after the answer) are left to the garbage
+ * collector. Thread-safe: it keeps no state of its own but the pool and the polls waiting.
  */
 final class FetchHandler {
 
@@ -28,16 +33,18 @@ final class FetchHandler {
 
   private final EventStore store;
   private final Future<Void> shutdownSignal;
+  private final FetchBufferPool buffers;
   /** Long polls waiting now: the shutdown signal ends them (one listener for all, not one per poll). */
   private final Set<LongPoll> waiting = ConcurrentHashMap.newKeySet();
 
-  FetchHandler(EventStore store, Future<Void> shutdownSignal) {
+  FetchHandler(EventStore store, Future<Void> shutdownSignal, FetchBufferPool buffers) {
     this.store = store;
     this.shutdownSignal = shutdownSignal;
+    this.buffers = buffers;
     shutdownSignal.onComplete(ignored -> waiting.forEach(poll -> poll.done.tryComplete()));
   }
 
-  Future<Fetch.Response> handle(Fetch.Request request) {
+  Future<Answer> handle(Fetch.Request request) {
     ensureValid(request);
     List<Slot> slots = new ArrayList<>();
     for (TopicItems<Fetch.PartitionData> topic : request.topics()) {
@@ -46,22 +53,21 @@ final class FetchHandler {
             Math.min(partition.partitionMaxBytes(), request.maxBytes())));
       }
     }
-    List<Future<Fetch.PartitionResponse>> immediate = new ArrayList<>(slots.size());
+    List<Future<Fetched>> immediate = new ArrayList<>(slots.size());
     for (Slot slot : slots) {
       immediate.add(fetch(slot, 0));
     }
     return Future.all(immediate).compose(all -> {
-      List<Fetch.PartitionResponse> first = immediate.stream().map(Future::result).toList();
+      List<Fetched> first = immediate.stream().map(Future::result).toList();
       if (request.maxWaitMs() == 0 || first.stream().anyMatch(FetchHandler::answersAtOnce)
           || shutdownSignal.isComplete() || slots.isEmpty()) {
         return Future.succeededFuture(first);
       }
       return longPoll(slots, first, request.maxWaitMs());
-    }).map(results -> response(request, results));
+    }).map(results -> answer(request, results));
   }
 
-  private Future<List<Fetch.PartitionResponse>> longPoll(List<Slot> slots, List<Fetch.PartitionResponse> first,
-                                                         int maxWaitMs) {
+  private Future<List<Fetched>> longPoll(List<Slot> slots, List<Fetched> first, int maxWaitMs) {
     LongPoll poll = new LongPoll(first);
     for (int i = 0; i < slots.size(); i++) {
       int index = i;
@@ -77,37 +83,42 @@ final class FetchHandler {
     });
   }
 
-  private Future<Fetch.PartitionResponse> fetch(Slot slot, long maxWaitMs) {
-    return store.fetch(slot.topic, slot.partition, slot.fetchOffset, slot.maxBytes, maxWaitMs)
-        .map(Fetch.PartitionResponse::of)
-        .otherwise(failure -> Fetch.PartitionResponse.error(slot.partition, ErrorCode.of(failure),
-            ErrorMessages.of(failure)));
+  private Future<Fetched> fetch(Slot slot, long maxWaitMs) {
+    FetchLease lease = new FetchLease(buffers);
+    return store.fetch(slot.topic, slot.partition, slot.fetchOffset, slot.maxBytes, maxWaitMs, lease)
+        .map(result -> new Fetched(Fetch.PartitionResponse.of(result), lease))
+        .otherwise(failure -> new Fetched(Fetch.PartitionResponse.error(slot.partition, ErrorCode.of(failure),
+            ErrorMessages.of(failure)), null));
   }
 
-  private static boolean answersAtOnce(Fetch.PartitionResponse partition) {
-    return partition.errorCode() != ErrorCode.NONE || partition.records().hasRemaining();
+  private static boolean answersAtOnce(Fetched fetched) {
+    return fetched.response.errorCode() != ErrorCode.NONE || fetched.response.records().hasRemaining();
   }
 
-  private static Fetch.Response response(Fetch.Request request, List<Fetch.PartitionResponse> results) {
+  private static Answer answer(Fetch.Request request, List<Fetched> results) {
     List<TopicItems<Fetch.PartitionResponse>> topics = new ArrayList<>(request.topics().size());
+    List<FetchLease> sent = new ArrayList<>();
     long bytes = 0;
     int index = 0;
     for (TopicItems<Fetch.PartitionData> topic : request.topics()) {
       List<Fetch.PartitionResponse> partitions = new ArrayList<>(topic.partitions().size());
       for (int i = 0; i < topic.partitions().size(); i++) {
-        Fetch.PartitionResponse partition = results.get(index++);
+        Fetched fetched = results.get(index++);
+        Fetch.PartitionResponse partition = fetched.response;
         int size = partition.records().remaining();
         if (size > 0 && bytes > 0 && bytes + size > request.maxBytes()) {
           partition = new Fetch.PartitionResponse(partition.partition(), partition.errorCode(),
               partition.errorMessage(), partition.highWatermark(), partition.logStartOffset(), NO_RECORDS);
           size = 0;
+        } else if (fetched.lease != null) {
+          sent.add(fetched.lease);
         }
         bytes += size;
         partitions.add(partition);
       }
       topics.add(new TopicItems<>(topic.name(), partitions));
     }
-    return Fetch.Response.of(topics);
+    return new Answer(Fetch.Response.of(topics), () -> sent.forEach(FetchLease::giveBack));
   }
 
   private static void ensureValid(Fetch.Request request) {
@@ -130,6 +141,10 @@ final class FetchHandler {
   private record Slot(String topic, int partition, long fetchOffset, int maxBytes) {
   }
 
+  /** A partition's answer, and the lease of the buffer its records are in (null for an error). */
+  private record Fetched(Fetch.PartitionResponse response, FetchLease lease) {
+  }
+
   /**
    * The state of one long poll: the latest answer per partition. Completions arrive on the partitions' owner
    * contexts, so access is synchronized.
@@ -137,15 +152,15 @@ final class FetchHandler {
   private static final class LongPoll {
 
     final Promise<Void> done = Promise.promise();
-    private final List<Fetch.PartitionResponse> results;
+    private final List<Fetched> results;
     private int outstanding;
 
-    LongPoll(List<Fetch.PartitionResponse> first) {
+    LongPoll(List<Fetched> first) {
       this.results = new ArrayList<>(first);
       this.outstanding = first.size();
     }
 
-    synchronized void completed(int index, Fetch.PartitionResponse result) {
+    synchronized void completed(int index, Fetched result) {
       if (done.future().isComplete()) {
         return;
       }
@@ -156,7 +171,7 @@ final class FetchHandler {
       }
     }
 
-    synchronized List<Fetch.PartitionResponse> results() {
+    synchronized List<Fetched> results() {
       return List.copyOf(results);
     }
   }

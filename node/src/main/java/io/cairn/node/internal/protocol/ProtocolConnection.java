@@ -174,7 +174,7 @@ final class ProtocolConnection {
       fail(answer, ErrorCode.NODE_SHUTTING_DOWN, "the node is shutting down; send the request again to it, or to "
           + "another node, later");
     } else {
-      Future<? extends ResponseBody> response = dispatcher.dispatch(request, info, payload::release);
+      Future<Answer> response = dispatcher.dispatch(request, info, payload::release);
       response.onComplete(result -> onContext(() -> complete(answer, result)));
     }
     updateReading();
@@ -198,7 +198,7 @@ final class ProtocolConnection {
     metrics.protocolRequestStarted();
   }
 
-  private void complete(PendingAnswer answer, AsyncResult<? extends ResponseBody> result) {
+  private void complete(PendingAnswer answer, AsyncResult<Answer> result) {
     if (result.failed()) {
       Throwable failure = result.cause();
       ErrorCode code = ErrorCode.of(failure);
@@ -209,7 +209,8 @@ final class ProtocolConnection {
       return;
     }
     if (answer.answered) {
-      answer.response = result.result();
+      answer.response = result.result().body();
+      answer.encoded = result.result().encoded();
     }
     answer.done = true;
     flush();
@@ -261,7 +262,10 @@ final class ProtocolConnection {
     }
   }
 
-  /** Encodes the answer only now, as it is written: its pooled frame buffer lives from here to the write's end. */
+  /**
+   * Encodes the answer only now, as it is written: its pooled frame buffer lives from here to the write's end, and
+   * the buffers the response was read into go back to their pool right after ({@link Answer#encoded()}).
+   */
   private void writeResponse(PendingAnswer answer) {
     try {
       ResponseFrameWriter.write(socket, answer.correlationId, answer.response);
@@ -269,6 +273,8 @@ final class ProtocolConnection {
       LOG.warn("{} response (correlation id {}) cannot be encoded", answer.api, answer.correlationId, e);
       answer.setError(ErrorCode.UNKNOWN_SERVER_ERROR, "the response cannot be encoded: " + ErrorMessages.of(e));
       socket.write(answer.frame);
+    } finally {
+      answer.encoded.run();
     }
   }
 
@@ -337,6 +343,8 @@ final class ProtocolConnection {
     Buffer frame;
     /** The answer of a request that succeeded, encoded when it is written; or null. */
     ResponseBody response;
+    /** Run once {@link #response} is encoded. */
+    Runnable encoded;
     ErrorCode error;
     boolean done;
 

@@ -38,45 +38,52 @@ public final class RequestDispatcher {
   public RequestDispatcher(Vertx vertx, EventStore store, String nodeVersion, Future<Void> shutdownSignal) {
     this.store = store;
     this.nodeVersion = nodeVersion;
-    this.fetch = new FetchHandler(store, shutdownSignal);
+    this.fetch = new FetchHandler(store, shutdownSignal, new FetchBufferPool());
     this.produce = new ProduceHandler(vertx, store);
     this.queries = new TopicQueries(store);
   }
 
   /**
-   * The response to {@code request}, or a failed future with the reason. A Produce with acks 0 is served the
+   * The answer to {@code request}, or a failed future with the reason. A Produce with acks 0 is served the
    * same way; the connection does not send its response.
    *
    * @param inputConsumed run exactly once, on any thread, when nothing reads the frame {@code request} was
    *                      decoded from any more: at once for every request but Produce, whose record batches are
    *                      views of the frame (docs/protocol.md), once the store is done with them
    */
-  Future<? extends ResponseBody> dispatch(RequestBody request, ConnectionInfo connection, Runnable inputConsumed) {
+  Future<Answer> dispatch(RequestBody request, ConnectionInfo connection, Runnable inputConsumed) {
     if (request instanceof Produce.Request produceRequest) {
-      return produce.handle(produceRequest, inputConsumed);
+      return produce.handle(produceRequest, inputConsumed).map(Answer::of);
     }
     inputConsumed.run(); // the other requests' decoders copy what they keep
     try {
-      return switch (request.apiKey()) {
-        case API_VERSIONS -> Future.succeededFuture(ApiVersions.Response.ofAllApis(nodeVersion));
-        case METADATA -> queries.metadata((Metadata.Request) request, connection);
-        case CREATE_TOPICS -> createTopic((CreateTopics.Request) request);
-        case DELETE_TOPICS -> store.deleteTopic(((DeleteTopics.Request) request).name())
-            .map(ignored -> DeleteTopics.Response.OK);
-        case DESCRIBE_TOPICS -> store.describeTopic(((DescribeTopics.Request) request).name())
-            .map(DescribeTopics.Response::of);
-        case APPEND -> store.append(((Append.Request) request).toAppendRequest()).map(Append.Response::of);
-        case PRODUCE -> throw new IllegalStateException("Produce is handled above");
-        case FETCH -> fetch.handle((Fetch.Request) request);
-        case READ_STREAM -> queries.readStream((ReadStream.Request) request);
-        case LIST_OFFSETS -> queries.listOffsets((ListOffsets.Request) request);
-        case STREAM_VERSION -> streamVersion((StreamVersion.Request) request);
-        case INIT_PRODUCER_ID -> store.initProducerId().map(InitProducerId.Response::of);
-      };
+      if (request instanceof Fetch.Request fetchRequest) {
+        return fetch.handle(fetchRequest);
+      }
+      return respond(request, connection).map(Answer::of);
     } catch (RuntimeException e) {
       // Converting wire fields to store types (toAppendRequest, topicConfig) throws on bad input.
       return Future.failedFuture(e);
     }
+  }
+
+  /** The response to a request other than Produce and Fetch; may throw on bad input. */
+  private Future<? extends ResponseBody> respond(RequestBody request, ConnectionInfo connection) {
+    return switch (request.apiKey()) {
+      case API_VERSIONS -> Future.succeededFuture(ApiVersions.Response.ofAllApis(nodeVersion));
+      case METADATA -> queries.metadata((Metadata.Request) request, connection);
+      case CREATE_TOPICS -> createTopic((CreateTopics.Request) request);
+      case DELETE_TOPICS -> store.deleteTopic(((DeleteTopics.Request) request).name())
+          .map(ignored -> DeleteTopics.Response.OK);
+      case DESCRIBE_TOPICS -> store.describeTopic(((DescribeTopics.Request) request).name())
+          .map(DescribeTopics.Response::of);
+      case APPEND -> store.append(((Append.Request) request).toAppendRequest()).map(Append.Response::of);
+      case PRODUCE, FETCH -> throw new IllegalStateException(request.apiKey() + " is handled by dispatch");
+      case READ_STREAM -> queries.readStream((ReadStream.Request) request);
+      case LIST_OFFSETS -> queries.listOffsets((ListOffsets.Request) request);
+      case STREAM_VERSION -> streamVersion((StreamVersion.Request) request);
+      case INIT_PRODUCER_ID -> store.initProducerId().map(InitProducerId.Response::of);
+    };
   }
 
   private Future<CreateTopics.Response> createTopic(CreateTopics.Request request) {
