@@ -38,8 +38,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.function.IntFunction;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -470,7 +470,8 @@ public final class Partition extends VerticleBase {
   /**
    * Raw whole batches from the one holding {@code fromOffset} (or the log start, if that is later) up to
    * the high watermark, about {@code maxBytes} at most. If nothing there is visible yet, waits up to
-   * {@code maxWaitMs} for the high watermark to pass it (0 answers at once); empty after the wait.
+   * {@code maxWaitMs} for the high watermark to pass it (0 answers at once); empty after the wait. The records are
+   * read into a buffer of {@code buffers}, as {@code EventStore.fetch} with buffers describes.
    */
   public Future<FetchResult> fetch(long fromOffset, int maxBytes, long maxWaitMs, IntFunction<ByteBuffer> buffers) {
     if (maxWaitMs == 0 || Math.max(fromOffset, logStartOffset) < highWatermark) {

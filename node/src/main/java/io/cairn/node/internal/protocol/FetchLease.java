@@ -6,9 +6,8 @@ import java.util.function.IntFunction;
 /**
  * The buffer one store fetch reads its records into, taken from a {@link FetchBufferPool} when the store asks for
  * it, and given back once the answer that carries those records has been encoded. If the store asks twice (a read
- * retried), the first buffer is left to the garbage collector: the store may still have been writing into it.
- * A lease whose records were not sent is never given back either, so a read still under way can never write into
- * a buffer another fetch took.
+ * retried after a failure), the first buffer is forgotten and left to the garbage collector. A lease whose records
+ * were not sent is never given back, so a read still under way can never write into a buffer another fetch took.
  *
  * <p>Thread-safety: the store calls {@link #apply} on one thread, before its future completes; {@link #giveBack}
  * runs after that future completed, on the connection's event loop, which the future's completion orders after it.

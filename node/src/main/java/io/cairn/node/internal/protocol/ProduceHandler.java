@@ -49,7 +49,7 @@ final class ProduceHandler {
       for (Produce.PartitionData partition : topic.partitions()) {
         Promise<Produce.PartitionResponse> answer = Promise.promise();
         answers.add(answer);
-        Future<ProduceResult> stored = store.produce(topic.name(), partition.partition(), partition.records());
+        Future<ProduceResult> stored = produce(topic.name(), partition);
         stores.add(stored);
         stored.map(Produce.PartitionResponse::of)
             .otherwise(failure -> Produce.PartitionResponse.error(partition.partition(), ErrorCode.of(failure),
@@ -64,6 +64,15 @@ final class ProduceHandler {
       vertx.cancelTimer(timerId);
       return response(request, futures);
     });
+  }
+
+  /** The store's future for one partition's batch; a store that throws instead fails it, so the rest still runs. */
+  private Future<ProduceResult> produce(String topic, Produce.PartitionData partition) {
+    try {
+      return store.produce(topic, partition.partition(), partition.records());
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private static void timeOut(Produce.Request request, List<Promise<Produce.PartitionResponse>> answers) {
