@@ -1,11 +1,7 @@
 package io.cairn.client.protocol;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
-import java.util.function.IntFunction;
 
 /**
  * Splits a byte stream into frames: reads each {@code int32 size}, checks it with
@@ -18,18 +14,6 @@ import java.util.function.IntFunction;
  * large frame and sends it slowly makes the parser hold about what it sent, not the announced size. A size
  * out of range is reported once to the error handler; the parser then drops everything.
  *
- * <p>Two kinds, which differ in who owns the bytes:
- * <ul>
- *   <li>{@linkplain #FrameParser(int, Handler, Handler) Of Vert.x buffers}: the chunks are heap buffers the
- *       garbage collector owns, and so are the frames; nobody releases anything.</li>
- *   <li>{@linkplain #pooled Pooled}: each chunk passed to {@link #handle(ByteBuf)} hands the parser one
- *       reference, which it releases once the chunk's bytes are parsed. Each frame handed out holds one reference
- *       of its own that the frame handler MUST release when it no longer reads the frame, on any thread.
- *       Frames gathered from several chunks are copied into buffers of the given allocator. {@link #close()}
- *       releases what is still buffered. Nothing is copied onto the heap, so a node reading from Netty's pooled
- *       buffers does not churn its heap with every read.</li>
- * </ul>
- *
  * <p>{@link #pause()} stops delivering frames (bytes keep being buffered; the caller pauses its socket too),
  * {@link #resume()} delivers what is buffered and continues. Not thread-safe: use it from the connection's
  * context only.
@@ -40,109 +24,74 @@ public final class FrameParser implements Handler<Buffer> {
   static final int MAX_AHEAD_BYTES = 64 * 1024;
 
   private final int maxFrameBytes;
-  private final boolean counted;
-  private final IntFunction<ByteBuf> allocate;
-  private final Handler<ByteBuf> frameHandler;
+  private final Handler<Buffer> frameHandler;
   private final Handler<MalformedFrameException> errorHandler;
-  /** Bytes received and not yet handed out, from its reader index on; null when there are none. */
-  private ByteBuf pending;
+  private Buffer pending = Buffer.buffer(0);
+  private int position;
   /** Whether {@link #pending} is a buffer this parser allocated (appendable), not a received chunk. */
   private boolean accumulating;
   private boolean paused;
   private boolean failed;
-  private boolean closed;
   private boolean delivering;
 
   /**
-   * A parser of Vert.x buffers, whose frames are Vert.x buffers on the heap.
-   *
    * @param maxFrameBytes largest payload accepted
    * @param frameHandler  receives each frame's payload
    * @param errorHandler  receives the one failure (a size out of range)
    */
   public FrameParser(int maxFrameBytes, Handler<Buffer> frameHandler, Handler<MalformedFrameException> errorHandler) {
-    this(maxFrameBytes, false, Unpooled::buffer, frame -> frameHandler.handle(BufferInternal.buffer(frame)),
-        errorHandler);
-  }
-
-  private FrameParser(int maxFrameBytes, boolean counted, IntFunction<ByteBuf> allocate,
-                      Handler<ByteBuf> frameHandler, Handler<MalformedFrameException> errorHandler) {
     if (maxFrameBytes < 1) {
       throw new IllegalArgumentException("maxFrameBytes must be at least 1, is " + maxFrameBytes);
     }
     this.maxFrameBytes = maxFrameBytes;
-    this.counted = counted;
-    this.allocate = allocate;
     this.frameHandler = frameHandler;
     this.errorHandler = errorHandler;
   }
 
-  /**
-   * A parser of reference-counted buffers (see the class comment for who releases what).
-   *
-   * @param maxFrameBytes largest payload accepted
-   * @param allocate      a buffer of at least the given capacity, for frames that span chunks
-   * @param frameHandler  receives each frame's payload, and one reference to it
-   * @param errorHandler  receives the one failure (a size out of range)
-   */
-  public static FrameParser pooled(int maxFrameBytes, IntFunction<ByteBuf> allocate, Handler<ByteBuf> frameHandler,
-                                   Handler<MalformedFrameException> errorHandler) {
-    return new FrameParser(maxFrameBytes, true, allocate, frameHandler, errorHandler);
-  }
-
-  /** Parses {@code chunk}, the next bytes of the stream (a parser of Vert.x buffers only). */
+  /** Parses {@code chunk}, the next bytes of the stream. */
   @Override
   public void handle(Buffer chunk) {
-    if (counted) {
-      throw new IllegalStateException("a pooled parser takes ByteBufs, whose references it releases");
-    }
-    handle(((BufferInternal) chunk).getByteBuf());
-  }
-
-  /** Parses the readable bytes of {@code chunk}, the next bytes of the stream; a pooled parser owns it now. */
-  public void handle(ByteBuf chunk) {
-    if (failed || closed) {
-      release(chunk);
+    if (failed) {
       return;
     }
-    if (pending == null) {
+    int buffered = pending.length() - position;
+    if (buffered == 0) {
       pending = chunk;
+      position = 0;
       accumulating = false;
-    } else if (accumulating && pending.readerIndex() == 0) {
+    } else if (accumulating && position == 0) {
       // still the start of one frame in a buffer of our own: fill it up to the frame's end only, and parse
       // the rest as a chunk of its own, so that the buffer never holds more than that frame
-      int room = frameBytesAtReader() - pending.writerIndex();
-      if (room > 0 && chunk.readableBytes() > room) {
-        pending.writeBytes(chunk, room);
+      int frameBytes = frameBytesAt(0);
+      int room = frameBytes - pending.length();
+      if (room > 0 && chunk.length() > room) {
+        pending.appendBuffer(chunk, 0, room);
         deliver();
-        handle(chunk);
+        handle(chunk.slice(room, chunk.length()));
         return;
       }
-      pending.writeBytes(chunk);
-      release(chunk);
+      pending.appendBuffer(chunk);
     } else {
-      int received = pending.readableBytes() + chunk.readableBytes();
-      ByteBuf accumulator = allocate.apply(Math.max(received,
-          Math.min(frameBytesAtReader(), received + MAX_AHEAD_BYTES)));
-      accumulator.writeBytes(pending).writeBytes(chunk);
-      release(pending);
-      release(chunk);
-      pending = accumulator;
+      int received = buffered + chunk.length();
+      Buffer accumulator = Buffer.buffer(Math.max(received,
+          Math.min(frameBytesAt(position), received + MAX_AHEAD_BYTES)));
+      pending = accumulator.appendBuffer(pending, position, buffered).appendBuffer(chunk);
+      position = 0;
       accumulating = true;
     }
     deliver();
   }
 
   /**
-   * Size prefix plus payload of the frame at {@link #pending}'s reader index, if its size prefix is buffered
-   * and in range; else 0. Lets an accumulator be sized ahead for a frame that arrives in many chunks (up to
+   * Size prefix plus payload of the frame starting at {@code at}, if its size prefix is buffered and in
+   * range; else 0. Lets an accumulator be sized ahead for a frame that arrives in many chunks (up to
    * {@link #MAX_AHEAD_BYTES} beyond what was received).
    */
-  private int frameBytesAtReader() {
-    if (pending.readableBytes() < Frames.SIZE_BYTES) {
+  private int frameBytesAt(int at) {
+    if (pending.length() - at < Frames.SIZE_BYTES) {
       return 0;
     }
-    int size = pending.getInt(pending.readerIndex());
+    int size = pending.getInt(at);
     return size > 0 && size <= maxFrameBytes ? Frames.SIZE_BYTES + size : 0;
   }
 
@@ -164,13 +113,7 @@ public final class FrameParser implements Handler<Buffer> {
 
   /** Bytes received but not yet handed out as frames. */
   public int bufferedBytes() {
-    return pending == null ? 0 : pending.readableBytes();
-  }
-
-  /** Drops (and releases) what is buffered; every chunk handled from now on is released at once. */
-  public void close() {
-    closed = true;
-    dropPending();
+    return pending.length() - position;
   }
 
   private void deliver() {
@@ -179,43 +122,26 @@ public final class FrameParser implements Handler<Buffer> {
     }
     delivering = true;
     try {
-      while (!paused && !failed && pending != null && pending.readableBytes() >= Frames.SIZE_BYTES) {
-        int at = pending.readerIndex();
-        int size = pending.getInt(at);
+      while (!paused && !failed && pending.length() - position >= Frames.SIZE_BYTES) {
+        int size = pending.getInt(position);
         try {
           Frames.ensureValidSize(size, maxFrameBytes);
         } catch (MalformedFrameException e) {
           failed = true;
-          dropPending();
+          pending = Buffer.buffer(0);
+          position = 0;
           errorHandler.handle(e);
           return;
         }
-        int start = at + Frames.SIZE_BYTES;
-        if (pending.writerIndex() - start < size) {
+        int start = position + Frames.SIZE_BYTES;
+        if (pending.length() - start < size) {
           return;
         }
-        ByteBuf frame = counted ? pending.retainedSlice(start, size) : pending.slice(start, size);
-        pending.readerIndex(start + size);
-        if (!pending.isReadable()) {
-          dropPending();
-        }
-        frameHandler.handle(frame);
+        position = start + size;
+        frameHandler.handle(pending.slice(start, start + size));
       }
     } finally {
       delivering = false;
-    }
-  }
-
-  private void dropPending() {
-    if (pending != null) {
-      release(pending);
-      pending = null;
-    }
-  }
-
-  private void release(ByteBuf buffer) {
-    if (counted) {
-      buffer.release();
     }
   }
 }

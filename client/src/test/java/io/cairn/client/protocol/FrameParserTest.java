@@ -1,18 +1,14 @@
 package io.cairn.client.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** Splitting a byte stream into frames, however it is chunked, with pause and resume; pooled buffers' references. */
+/** Splitting a byte stream into frames, however it is chunked, with pause and resume. */
 class FrameParserTest {
 
   private final List<Buffer> frames = new ArrayList<>();
@@ -157,109 +153,5 @@ class FrameParserTest {
     new FrameParser(4, frames::add, errors::add).handle(Buffer.buffer().appendInt(0));
 
     assertThat(errors).singleElement().satisfies(e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.MALFORMED_REQUEST));
-  }
-
-  @Test
-  void aPooledParserReleasesEveryChunkAndBufferOnceItsFramesAreReleased() {
-    Random random = new Random(20261123);
-    for (int round = 0; round < 100; round++) {
-      // given: frames of 1 byte to 3 KiB in chunks of 1 to 700 bytes, each chunk a reference-counted buffer
-      List<ByteBuf> chunks = new ArrayList<>();
-      List<ByteBuf> allocated = new ArrayList<>();
-      List<ByteBuf> pooledFrames = new ArrayList<>();
-      List<String> sent = new ArrayList<>();
-      Buffer stream = Buffer.buffer();
-      for (int f = 1 + random.nextInt(20); f > 0; f--) {
-        String payload = randomText(random, 1 + random.nextInt(random.nextBoolean() ? 16 : 3072));
-        sent.add(payload);
-        stream.appendInt(payload.length()).appendString(payload);
-      }
-      FrameParser parser = FrameParser.pooled(4096, capacity -> record(allocated, Unpooled.directBuffer(capacity)),
-          pooledFrames::add, errors::add);
-
-      // when
-      for (int at = 0; at < stream.length(); ) {
-        int end = Math.min(stream.length(), at + 1 + random.nextInt(random.nextBoolean() ? 8 : 700));
-        parser.handle(record(chunks, Unpooled.directBuffer().writeBytes(stream.getBytes(at, end))));
-        at = end;
-      }
-
-      // then: the frames are whole, and only they still hold references; releasing them frees everything
-      assertThat(pooledFrames).extracting(frame -> frame.toString(StandardCharsets.UTF_8)).as("round %d", round)
-          .containsExactlyElementsOf(sent);
-      assertThat(parser.bufferedBytes()).isZero();
-      pooledFrames.forEach(ByteBuf::release);
-      assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.refCnt()).as("chunk").isZero());
-      assertThat(allocated).allSatisfy(buffer -> assertThat(buffer.refCnt()).as("accumulator").isZero());
-    }
-    assertThat(errors).isEmpty();
-  }
-
-  @Test
-  void aPooledFrameInsideOneChunkSharesItsBytesAndKeepsThemAlive() {
-    // given
-    List<ByteBuf> pooledFrames = new ArrayList<>();
-    FrameParser parser = FrameParser.pooled(16, Unpooled::directBuffer, pooledFrames::add, errors::add);
-    ByteBuf chunk = Unpooled.directBuffer().writeInt(3).writeBytes("abc".getBytes(StandardCharsets.UTF_8));
-
-    // when
-    parser.handle(chunk);
-
-    // then: the parser let go of the chunk, the frame still holds it
-    assertThat(pooledFrames).singleElement().satisfies(frame -> {
-      assertThat(frame.memoryAddress()).isEqualTo(chunk.memoryAddress() + Frames.SIZE_BYTES);
-      assertThat(chunk.refCnt()).isEqualTo(1);
-      frame.release();
-    });
-    assertThat(chunk.refCnt()).isZero();
-  }
-
-  @Test
-  void closingAPooledParserReleasesWhatItHoldsAndEveryLaterChunk() {
-    // given: half a frame buffered
-    FrameParser parser = FrameParser.pooled(16, Unpooled::directBuffer, frame -> {
-      throw new AssertionError("no frame is complete");
-    }, errors::add);
-    ByteBuf half = Unpooled.directBuffer().writeInt(3).writeByte('a');
-    parser.handle(half);
-
-    // when
-    parser.close();
-    ByteBuf late = Unpooled.directBuffer().writeBytes("bc".getBytes(StandardCharsets.UTF_8));
-    parser.handle(late);
-
-    // then
-    assertThat(half.refCnt()).isZero();
-    assertThat(late.refCnt()).isZero();
-    assertThat(parser.bufferedBytes()).isZero();
-  }
-
-  @Test
-  void aPooledParserReleasesWhatItHoldsWhenASizeIsOutOfRange() {
-    // given
-    List<ByteBuf> pooledFrames = new ArrayList<>();
-    FrameParser parser = FrameParser.pooled(4, Unpooled::directBuffer, pooledFrames::add, errors::add);
-    ByteBuf chunk = Unpooled.directBuffer().writeInt(1).writeByte('a').writeInt(5).writeByte('b');
-
-    // when
-    parser.handle(chunk);
-
-    // then: the good frame alone holds the chunk
-    assertThat(errors).singleElement().satisfies(e -> assertThat(e.errorCode()).isEqualTo(ErrorCode.FRAME_TOO_LARGE));
-    assertThat(pooledFrames).singleElement().satisfies(ByteBuf::release);
-    assertThat(chunk.refCnt()).isZero();
-  }
-
-  @Test
-  void aPooledParserTakesNoVertxBuffers() {
-    FrameParser parser = FrameParser.pooled(4, Unpooled::directBuffer, ByteBuf::release, errors::add);
-
-    assertThatThrownBy(() -> parser.handle(Buffer.buffer().appendInt(1)))
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("ByteBuf");
-  }
-
-  private static ByteBuf record(List<ByteBuf> into, ByteBuf buffer) {
-    into.add(buffer);
-    return buffer;
   }
 }

@@ -5,7 +5,6 @@ import io.cairn.client.protocol.Produce;
 import io.cairn.client.protocol.TopicItems;
 import io.cairn.eventstore.EventStore;
 import io.cairn.eventstore.InvalidInputException;
-import io.cairn.eventstore.ProduceResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,8 +16,7 @@ import java.util.List;
  * request order (the store keeps that order per partition, which idempotent producers rely on) and answers
  * per partition, in request order. A partition not stored within {@code timeout_ms} is answered
  * {@link ErrorCode#REQUEST_TIMED_OUT}; the store may still store it afterwards, as in Kafka, and an
- * idempotent retry then gets it back as a duplicate. The batches are views of the request's frame, which the
- * caller may release once the store has finished with all of them, not once the answer is ready. Stateless.
+ * idempotent retry then gets it back as a duplicate. Stateless.
  */
 final class ProduceHandler {
 
@@ -30,49 +28,26 @@ final class ProduceHandler {
     this.store = store;
   }
 
-  /**
-   * Stores {@code request}'s batches and answers it.
-   *
-   * @param inputConsumed run exactly once, when the store no longer reads any of the request's record batches
-   *                      (every partition stored or failed; on a timeout, possibly after the answer)
-   */
-  Future<Produce.Response> handle(Produce.Request request, Runnable inputConsumed) {
-    try {
-      ensureValid(request);
-    } catch (InvalidInputException e) {
-      inputConsumed.run();
-      return Future.failedFuture(e);
-    }
+  Future<Produce.Response> handle(Produce.Request request) {
+    ensureValid(request);
     List<Promise<Produce.PartitionResponse>> answers = new ArrayList<>();
-    List<Future<ProduceResult>> stores = new ArrayList<>();
     for (TopicItems<Produce.PartitionData> topic : request.topics()) {
       for (Produce.PartitionData partition : topic.partitions()) {
         Promise<Produce.PartitionResponse> answer = Promise.promise();
         answers.add(answer);
-        Future<ProduceResult> stored = produce(topic.name(), partition);
-        stores.add(stored);
-        stored.map(Produce.PartitionResponse::of)
+        store.produce(topic.name(), partition.partition(), partition.records())
+            .map(Produce.PartitionResponse::of)
             .otherwise(failure -> Produce.PartitionResponse.error(partition.partition(), ErrorCode.of(failure),
                 ErrorMessages.of(failure)))
             .onSuccess(answer::tryComplete);
       }
     }
-    Future.join(stores).onComplete(ignored -> inputConsumed.run());
     List<Future<Produce.PartitionResponse>> futures = answers.stream().map(Promise::future).toList();
     long timerId = vertx.setTimer(Math.max(1, request.timeoutMs()), ignored -> timeOut(request, answers));
     return Future.all(futures).map(all -> {
       vertx.cancelTimer(timerId);
       return response(request, futures);
     });
-  }
-
-  /** The store's future for one partition's batch; a store that throws instead fails it, so the rest still runs. */
-  private Future<ProduceResult> produce(String topic, Produce.PartitionData partition) {
-    try {
-      return store.produce(topic, partition.partition(), partition.records());
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
   }
 
   private static void timeOut(Produce.Request request, List<Promise<Produce.PartitionResponse>> answers) {

@@ -19,11 +19,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.netty.buffer.ByteBuf;
-import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
-import io.vertx.core.internal.net.NetSocketInternal;
+import io.vertx.core.net.NetSocket;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -35,11 +32,6 @@ import org.slf4j.LoggerFactory;
  * the {@link RequestDispatcher} and writes the answers in the order the requests arrived, whatever order
  * they complete in (a queue of pending answers, written from its head). An answer is encoded only when it is
  * written, into a pooled direct buffer ({@link ResponseFrameWriter}).
- *
- * <p>It reads the pooled direct buffers the transport reads into, not Vert.x's heap copies of them: a
- * {@linkplain FrameParser#pooled pooled frame parser} slices frames out of them (copying only a frame that spans
- * reads, into a pooled buffer), and each frame goes back to the pool once its request no longer reads it, which
- * the dispatcher says (for Produce, once the store took its record batches). The heap sees no received bytes.
  *
  * <ul>
  *   <li>In-flight limit: with {@code max.in.flight.requests.per.connection} answers pending, or while the
@@ -62,7 +54,7 @@ final class ProtocolConnection {
   /** The {@code api} metrics tag of a frame whose header could not be read. */
   static final String UNKNOWN_API = "unknown";
 
-  private final NetSocketInternal socket;
+  private final NetSocket socket;
   private final Context context;
   private final Vertx vertx;
   private final RequestDispatcher dispatcher;
@@ -83,7 +75,7 @@ final class ProtocolConnection {
   private long lastActivityNanos = System.nanoTime();
   private long idleTimerId = -1;
 
-  ProtocolConnection(NetSocketInternal socket, Context context, RequestDispatcher dispatcher, ProtocolLimits limits,
+  ProtocolConnection(NetSocket socket, Context context, RequestDispatcher dispatcher, ProtocolLimits limits,
                      NodeMetrics metrics, BooleanSupplier shuttingDown, int advertisedPort) {
     this.socket = socket;
     this.context = context;
@@ -93,13 +85,12 @@ final class ProtocolConnection {
     this.metrics = metrics;
     this.shuttingDown = shuttingDown;
     this.info = new ConnectionInfo(socket.localAddress().hostAddress(), advertisedPort);
-    this.parser = FrameParser.pooled(limits.maxFrameBytes(), socket.channelHandlerContext().alloc()::directBuffer,
-        this::onFrame, this::onOversizedFrame);
+    this.parser = new FrameParser(limits.maxFrameBytes(), this::onFrame, this::onOversizedFrame);
   }
 
   /** Starts reading; call once, on the connection's context. */
   void start() {
-    socket.messageHandler(this::onMessage);
+    socket.handler(parser);
     socket.drainHandler(ignored -> flush());
     socket.exceptionHandler(failure -> LOG.debug("protocol connection {}: {}", socket.remoteAddress(),
         failure.toString()));
@@ -131,38 +122,25 @@ final class ProtocolConnection {
     onContext(socket::close);
   }
 
-  /** What the transport read: a pooled buffer of received bytes, which the parser takes over. */
-  private void onMessage(Object message) {
-    if (message instanceof ByteBuf received) {
-      parser.handle(received);
-    } else {
-      ReferenceCountUtil.release(message);
-    }
-  }
-
-  /** A frame's payload; this method releases it, or hands it to the dispatcher, which does. */
-  private void onFrame(ByteBuf payload) {
+  private void onFrame(Buffer payload) {
     if (refusing || closeRequested) {
-      payload.release();
       return;
     }
     long arrivedNanos = System.nanoTime();
     lastActivityNanos = arrivedNanos;
-    ProtocolReader in = new ProtocolReader(BufferInternal.buffer(payload));
+    ProtocolReader in = new ProtocolReader(payload);
     RequestHeader header;
-    RequestBody request;
     try {
       header = RequestHeader.decode(in);
     } catch (MalformedFrameException e) {
-      payload.release();
       refuse(ResponseHeader.CONNECTION_ERROR_CORRELATION_ID, UNKNOWN_API, e, arrivedNanos);
       return;
     }
     String api = header.api().map(ApiKey::apiName).orElse(UNKNOWN_API);
+    RequestBody request;
     try {
       request = Requests.decode(header, in);
     } catch (MalformedFrameException e) {
-      payload.release();
       refuse(header.correlationId(), api, e, arrivedNanos);
       return;
     }
@@ -170,11 +148,10 @@ final class ProtocolConnection {
     PendingAnswer answer = new PendingAnswer(header.correlationId(), api, arrivedNanos, answered);
     enqueue(answer);
     if (draining || shuttingDown.getAsBoolean()) {
-      payload.release();
       fail(answer, ErrorCode.NODE_SHUTTING_DOWN, "the node is shutting down; send the request again to it, or to "
           + "another node, later");
     } else {
-      Future<Answer> response = dispatcher.dispatch(request, info, payload::release);
+      Future<Answer> response = dispatcher.dispatch(request, info);
       response.onComplete(result -> onContext(() -> complete(answer, result)));
     }
     updateReading();
@@ -316,7 +293,6 @@ final class ProtocolConnection {
 
   private void onClosed() {
     vertx.cancelTimer(idleTimerId);
-    parser.close();
     closeRequested = true;
     metrics.protocolRequestsEnded(pending.size()); // never answered: the socket is gone
     pending.clear();

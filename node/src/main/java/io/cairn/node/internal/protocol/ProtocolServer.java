@@ -12,7 +12,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -127,9 +126,8 @@ public final class ProtocolServer {
           + limits.maxConnections() + " connections open; try again later");
       return;
     }
-    // every socket of a Vert.x NetServer is internal: the connection reads the transport's own buffers from it
-    ProtocolConnection connection = new ProtocolConnection((NetSocketInternal) socket, context, dispatcher, limits,
-        metrics, shuttingDown::get, port);
+    ProtocolConnection connection = new ProtocolConnection(socket, context, dispatcher, limits, metrics,
+        shuttingDown::get, port);
     metrics.protocolConnectionOpened();
     registry.add(connection);
     connection.closed().onComplete(ignored -> metrics.protocolConnectionClosed());

@@ -46,16 +46,8 @@ public final class RequestDispatcher {
   /**
    * The answer to {@code request}, or a failed future with the reason. A Produce with acks 0 is served the
    * same way; the connection does not send its response.
-   *
-   * @param inputConsumed run exactly once, on any thread, when nothing reads the frame {@code request} was
-   *                      decoded from any more: at once for every request but Produce, whose record batches are
-   *                      views of the frame (docs/protocol.md), once the store is done with them
    */
-  Future<Answer> dispatch(RequestBody request, ConnectionInfo connection, Runnable inputConsumed) {
-    if (request instanceof Produce.Request produceRequest) {
-      return produce.handle(produceRequest, inputConsumed).map(Answer::of);
-    }
-    inputConsumed.run(); // the other requests' decoders copy what they keep
+  Future<Answer> dispatch(RequestBody request, ConnectionInfo connection) {
     try {
       if (request instanceof Fetch.Request fetchRequest) {
         return fetch.handle(fetchRequest);
@@ -67,7 +59,7 @@ public final class RequestDispatcher {
     }
   }
 
-  /** The response to a request other than Produce and Fetch; may throw on bad input. */
+  /** The response to a request other than Fetch; may throw on bad input. */
   private Future<? extends ResponseBody> respond(RequestBody request, ConnectionInfo connection) {
     return switch (request.apiKey()) {
       case API_VERSIONS -> Future.succeededFuture(ApiVersions.Response.ofAllApis(nodeVersion));
@@ -78,7 +70,8 @@ public final class RequestDispatcher {
       case DESCRIBE_TOPICS -> store.describeTopic(((DescribeTopics.Request) request).name())
           .map(DescribeTopics.Response::of);
       case APPEND -> store.append(((Append.Request) request).toAppendRequest()).map(Append.Response::of);
-      case PRODUCE, FETCH -> throw new IllegalStateException(request.apiKey() + " is handled by dispatch");
+      case PRODUCE -> produce.handle((Produce.Request) request);
+      case FETCH -> throw new IllegalStateException("Fetch is handled by dispatch");
       case READ_STREAM -> queries.readStream((ReadStream.Request) request);
       case LIST_OFFSETS -> queries.listOffsets((ListOffsets.Request) request);
       case STREAM_VERSION -> streamVersion((StreamVersion.Request) request);
