@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Heap buffers for the records of Fetch answers, reused from one answer to the next instead of allocated for every
- * fetch: with a consumer at the log end, those buffers were three quarters of what the node allocated
+ * fetch: with a consumer at the log end, those buffers were about 30% of what the node allocated
  * (docs/benchmarks.md), and every allocation brings the next garbage-collection cycle closer.
  *
  * <p>Buffers come in powers of two from {@value #MIN_BYTES} to {@value #MAX_BYTES} bytes; {@link #take} hands out
