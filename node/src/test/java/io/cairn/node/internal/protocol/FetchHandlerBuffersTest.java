@@ -1,5 +1,6 @@
 package io.cairn.node.internal.protocol;
 
+import static io.cairn.eventstore.contract.StoreTestSupport.pollUntil;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.TIMEOUT_MS;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.await;
 import static io.cairn.node.internal.protocol.ProtocolTestSupport.event;
@@ -20,8 +21,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -107,7 +108,7 @@ class FetchHandlerBuffersTest {
 
     // when: partition 1's wait ends after the answer, and its read takes the kept buffer
     appendTo(1, "late");
-    awaitUntil(() -> pool.keptBuffers() == 0);
+    pollUntil(() -> pool.keptBuffers() == 0, Duration.ofMillis(TIMEOUT_MS), "the late read to take the kept buffer");
 
     // then: the buffer of that read, whose records nobody sends, never comes back; fetches still read right
     Answer again = await(handler.handle(request(0, 1024 * 1024, 0L, 0, 1)));
@@ -133,13 +134,5 @@ class FetchHandlerBuffersTest {
     return response.topics().get(0).partitions().stream()
         .flatMap(partition -> partition.toResult(TOPIC, 0).events().stream())
         .map(StoredEvent::type).toList();
-  }
-
-  private static void awaitUntil(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT_MS * 1_000_000;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition met within %d ms", TIMEOUT_MS).isLessThan(deadline);
-      Thread.sleep(1);
-    }
   }
 }
