@@ -49,6 +49,8 @@ public class StreamIndexJobBenchmark {
     StreamIndex index;
     StreamIndexJob job;
     private long offset;
+    /** Invocations so far: each one's entries are drawn with its own seed. */
+    long round;
 
     /** Opens an index in a new folder and feeds it {@code entries} entries from offset 0. */
     void open(int entries, long seed) throws IOException {
@@ -77,7 +79,8 @@ public class StreamIndexJobBenchmark {
     }
 
     /** Installs the job, closes the index and deletes the folder. */
-    void close() {
+    @TearDown(Level.Invocation)
+    public void close() {
       index.install(job);
       index.close();
       BenchFiles.deleteRecursively(dir);
@@ -88,25 +91,16 @@ public class StreamIndexJobBenchmark {
   @State(Scope.Thread)
   public static class FullMemtable extends IndexState {
 
-    private long round;
-
     @Setup(Level.Invocation)
     public void setUp() throws IOException {
       open(MEMTABLE_ENTRIES, round++);
       job = nextJob();
-    }
-
-    @TearDown(Level.Invocation)
-    public void tearDown() {
-      close();
     }
   }
 
   /** Four chunk files of one tier, with their merge ready to run. */
   @State(Scope.Thread)
   public static class FourChunks extends IndexState {
-
-    private long round;
 
     @Setup(Level.Invocation)
     public void setUp() throws IOException {
@@ -120,11 +114,6 @@ public class StreamIndexJobBenchmark {
       if (!job.isMerge()) {
         throw new IllegalStateException("expected a merge of the four chunks, the index offers " + job);
       }
-    }
-
-    @TearDown(Level.Invocation)
-    public void tearDown() {
-      close();
     }
   }
 
