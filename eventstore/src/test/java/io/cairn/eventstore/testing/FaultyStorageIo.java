@@ -27,8 +27,9 @@ import java.util.function.Predicate;
  * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
  * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
  * through. Switches may be flipped from any thread. It also records which thread closed each channel
- * ({@link #closes()}), for tests of where slow closes run, records every positional read ({@link #positionalReads()}),
- * and can hold writes to chosen files as a stalled disk would ({@link #holdWrites}).
+ * ({@link #closes()}) and forced it ({@link #forces()}), for tests of where slow calls run, records every positional
+ * read ({@link #positionalReads()}), and can hold writes or forces of chosen files as a stalled disk would
+ * ({@link #holdWrites}, {@link #holdForces}).
  */
 public final class FaultyStorageIo implements StorageIo {
 
@@ -45,11 +46,11 @@ public final class FaultyStorageIo implements StorageIo {
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
+  private final List<Force> forces = new CopyOnWriteArrayList<>();
   /** A queue, not a copy-on-write list: tests that read a log through this make many reads. */
   private final Queue<PositionalRead> positionalReads = new ConcurrentLinkedQueue<>();
-  private volatile Predicate<Path> heldFiles = path -> false;
-  private volatile CountDownLatch writesReleased = new CountDownLatch(0);
-  private final AtomicInteger heldWrites = new AtomicInteger();
+  private final Hold writeHold = new Hold("write");
+  private final Hold forceHold = new Hold("force");
 
   /**
    * A channel was closed.
@@ -58,6 +59,15 @@ public final class FaultyStorageIo implements StorageIo {
    * @param thread the name of the thread that closed it
    */
   public record Close(Path path, String thread) {
+  }
+
+  /**
+   * A channel was forced ({@link FileChannel#force}) without an injected failure.
+   *
+   * @param path   the file it was opened on
+   * @param thread the name of the thread that forced it
+   */
+  public record Force(Path path, String thread) {
   }
 
   /**
@@ -118,19 +128,40 @@ public final class FaultyStorageIo implements StorageIo {
    * {@link #releaseWrites()}. Call it before those writes start.
    */
   public void holdWrites(Predicate<Path> files) {
-    writesReleased = new CountDownLatch(1);
-    heldFiles = files;
+    writeHold.hold(files);
   }
 
   /** Lets every held write go on, and the writes after them. */
   public void releaseWrites() {
-    heldFiles = path -> false;
-    writesReleased.countDown();
+    writeHold.release();
   }
 
   /** Writes blocked by {@link #holdWrites} right now. */
   public int heldWrites() {
-    return heldWrites.get();
+    return writeHold.held();
+  }
+
+  /**
+   * From now on, forces of the files that {@code files} accepts block before they reach the disk, as a slow fsync
+   * would, until {@link #releaseForces()}. Call it before those forces start.
+   */
+  public void holdForces(Predicate<Path> files) {
+    forceHold.hold(files);
+  }
+
+  /** Lets every held force go on, and the forces after them. */
+  public void releaseForces() {
+    forceHold.release();
+  }
+
+  /** Forces blocked by {@link #holdForces} right now. */
+  public int heldForces() {
+    return forceHold.held();
+  }
+
+  /** Every force that did not fail, in the order they were made. */
+  public List<Force> forces() {
+    return List.copyOf(forces);
   }
 
   /** Every positional read so far, in order. */
@@ -171,6 +202,49 @@ public final class FaultyStorageIo implements StorageIo {
     }
   }
 
+  /** Blocks one kind of call on chosen files until released, counting the calls blocked meanwhile. */
+  private static final class Hold {
+
+    private final String call;
+    private volatile Predicate<Path> files = path -> false;
+    private volatile CountDownLatch released = new CountDownLatch(0);
+    private final AtomicInteger held = new AtomicInteger();
+
+    Hold(String call) {
+      this.call = call;
+    }
+
+    void hold(Predicate<Path> chosen) {
+      released = new CountDownLatch(1);
+      files = chosen;
+    }
+
+    void release() {
+      files = path -> false;
+      released.countDown();
+    }
+
+    int held() {
+      return held.get();
+    }
+
+    void awaitIfHeld(Path path) throws IOException {
+      if (!files.test(path)) {
+        return;
+      }
+      CountDownLatch latch = released;
+      held.incrementAndGet();
+      try {
+        latch.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while a " + call + " of " + path + " was held");
+      } finally {
+        held.decrementAndGet();
+      }
+    }
+  }
+
   private final class FaultyChannel extends FileChannel {
 
     private final Path path;
@@ -182,7 +256,7 @@ public final class FaultyStorageIo implements StorageIo {
     }
 
     private int write(ByteBuffer src, long position, boolean positional) throws IOException {
-      awaitIfHeld();
+      writeHold.awaitIfHeld(path);
       int granted = allow(src.remaining());
       if (granted == src.remaining()) {
         return positional ? delegate.write(src, position) : delegate.write(src);
@@ -192,22 +266,6 @@ public final class FaultyStorageIo implements StorageIo {
       int written = positional ? delegate.write(part, position) : delegate.write(part);
       src.position(src.position() + written);
       return written;
-    }
-
-    private void awaitIfHeld() throws IOException {
-      if (!heldFiles.test(path)) {
-        return;
-      }
-      CountDownLatch released = writesReleased;
-      heldWrites.incrementAndGet();
-      try {
-        released.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new InterruptedIOException("interrupted while a write to " + path + " was held");
-      } finally {
-        heldWrites.decrementAndGet();
-      }
     }
 
     @Override
@@ -270,7 +328,9 @@ public final class FaultyStorageIo implements StorageIo {
         failedForces.incrementAndGet();
         throw new IOException(FSYNC_FAILED_MESSAGE);
       }
+      forceHold.awaitIfHeld(path);
       delegate.force(metaData);
+      forces.add(new Force(path, Thread.currentThread().getName()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.cairn.eventstore.internal.log;
 
+import static io.cairn.eventstore.contract.StoreTestSupport.pollUntil;
 import static io.cairn.eventstore.internal.log.LogTestSupport.START_MS;
 import static io.cairn.eventstore.internal.log.LogTestSupport.append;
 import static io.cairn.eventstore.internal.log.LogTestSupport.appendBatches;
@@ -8,6 +9,7 @@ import static io.cairn.eventstore.internal.log.LogTestSupport.dataBytes;
 import static io.cairn.eventstore.internal.log.LogTestSupport.readAll;
 import static io.cairn.eventstore.internal.log.LogTestSupport.smallSegments;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.cairn.eventstore.FlushMode;
 import io.cairn.eventstore.TopicConfig;
@@ -18,8 +20,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,12 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A durable topic's active segment is zero-filled ahead of its end ({@code preallocate=true}, the default): the zeros
  * never count as log, closed segments never keep them, and after a crash they are a torn tail that
- * recovery removes.
+ * recovery removes. A roll cuts them off the rolled segment on the appending thread but leaves forcing the cut to
+ * the next flush, which forces the rolled segment before the new one; a roll never waits for a flush forcing the
+ * segment it rolls away from; and a crash right after a roll keeps every batch.
  */
 class PartitionLogPreallocationTest {
 
   private static final int SEGMENT_BYTES = 4096;
   private static final TopicConfig CONFIG = smallSegments(SEGMENT_BYTES);
+  private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   @TempDir
   Path tempDir;
@@ -60,6 +67,7 @@ class PartitionLogPreallocationTest {
 
   @AfterEach
   void closeLogs() {
+    io.releaseForces();
     opened.forEach(PartitionLog::close);
   }
 
@@ -153,5 +161,89 @@ class PartitionLogPreallocationTest {
     assertThat(reopened.logEndOffset()).isEqualTo(4);
     assertThat(readAll(reopened)).containsExactly(0L, 1L, 2L, 3L);
     assertThat(Files.size(SegmentFiles.logFile(dir(), 0))).isGreaterThanOrEqualTo(end);
+  }
+
+  /** Appends single-record batches until the log has rolled at least once. */
+  private static List<LogAppendInfo> appendUntilRolled(PartitionLog log) {
+    List<LogAppendInfo> infos = new ArrayList<>();
+    while (log.segmentBaseOffsets().length < 2) {
+      infos.addAll(appendBatches(log, 1));
+    }
+    return infos;
+  }
+
+  @Test
+  void aRollCutsTheRolledSegmentAtOnceButForcesNothingOnTheAppendingThread() throws IOException {
+    // given
+    PartitionLog log = open();
+    int forcesBefore = io.forces().size();
+
+    // when
+    List<LogAppendInfo> infos = appendUntilRolled(log);
+
+    // then: the rolled file already ends at its last batch, and no append forced anything
+    assertThat(Files.size(SegmentFiles.logFile(dir(), 0))).isEqualTo(dataBytes(infos, 0));
+    assertThat(io.forces()).hasSize(forcesBefore);
+  }
+
+  @Test
+  void theNextFlushForcesTheRolledSegmentsCutBeforeTheNewSegment() {
+    // given: a flush before every append, so that at the roll only the cut of the rolled segment is unforced
+    PartitionLog log = open();
+    while (log.segmentBaseOffsets().length < 2) {
+      log.flush();
+      appendBatches(log, 1);
+    }
+    long newBase = log.segmentBaseOffsets()[1];
+    int forcesBefore = io.forces().size();
+
+    // when
+    log.flush();
+
+    // then
+    List<Path> forced = io.forces().subList(forcesBefore, io.forces().size()).stream()
+        .map(FaultyStorageIo.Force::path).toList();
+    Path rolled = SegmentFiles.logFile(dir(), 0);
+    Path active = SegmentFiles.logFile(dir(), newBase);
+    assertThat(forced).contains(rolled, active);
+    assertThat(forced.indexOf(rolled)).isLessThan(forced.indexOf(active));
+  }
+
+  @Test
+  void aRollDoesNotWaitForAFlushForcingTheSegmentItRollsAwayFrom() {
+    // given: a flush stuck in an fsync of the active segment, holding that segment's lifecycle lock
+    PartitionLog log = open();
+    appendBatches(log, 1);
+    io.holdForces(path -> path.equals(SegmentFiles.logFile(dir(), 0)));
+    CompletableFuture<Long> flush = CompletableFuture.supplyAsync(log::flush);
+    pollUntil(() -> io.heldForces() == 1, TIMEOUT, "the flush to reach its fsync");
+
+    // when: appends roll the log meanwhile
+    List<LogAppendInfo> infos = assertTimeoutPreemptively(TIMEOUT, () -> appendUntilRolled(log),
+        "a roll waited for the flush's fsync");
+
+    // then: the flush finishes once the disk answers, and every batch reads back
+    io.releaseForces();
+    assertThat(flush.join()).isGreaterThanOrEqualTo(1);
+    assertThat(readAll(log)).hasSize(infos.size() + 1);
+  }
+
+  @Test
+  void aCrashRightAfterARollKeepsEveryBatchOfBothSegments() throws IOException {
+    // given: a roll and more batches after it, none of it flushed, then kill -9
+    PartitionLog log = open();
+    List<LogAppendInfo> infos = appendUntilRolled(log);
+    infos.addAll(appendBatches(log, 3));
+    long end = log.logEndOffset();
+    crash();
+
+    // when
+    PartitionLog reopened = open();
+
+    // then
+    assertThat(reopened.recoveryReport().clean()).isFalse();
+    assertThat(reopened.recoveryReport().segmentsDeleted()).isZero();
+    assertThat(reopened.logEndOffset()).isEqualTo(end);
+    assertThat(readAll(reopened)).containsExactlyElementsOf(LongStream.range(0, end).boxed().toList());
   }
 }
