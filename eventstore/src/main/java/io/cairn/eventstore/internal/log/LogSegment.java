@@ -360,8 +360,8 @@ final class LogSegment {
    * Only a power loss before the next flush can bring the zeros back; recovery then truncates this segment at
    * them and deletes the segments after it, which is safe because nothing in them was fsynced: a flush forces
    * the segments in order, this one (with its cut) before any later one, and the recovery point only moves past
-   * what a flush forced. Forcing here instead cost the owner's appends one fsync per roll, which took up to
-   * 84 ms on the benchmark machine while the flushing thread was forcing the same file.
+   * what a flush forced. Forcing here instead held the owner's appends for one fsync per roll: 2-4 ms in the
+   * benchmark's recordings, on a disk where the flushing thread's fsyncs took up to 84 ms in the same minute.
    */
   void trimToSize() throws IOException {
     preallocationStepBytes = 0;
@@ -707,9 +707,10 @@ final class LogSegment {
     }
   }
 
-  /** Marks the current size as durable (after the owner forced the file). */
+  /** Marks the current size, and any cut, as durable (after the owner forced the file with its metadata). */
   void markFlushed() {
     flushedBytes = sizeInBytes;
+    cutUnforced = false;
   }
 
   /** Marks the file as needing a force at the next flush (recovered bytes may not be durable yet). */
