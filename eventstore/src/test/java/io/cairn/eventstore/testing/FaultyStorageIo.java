@@ -27,9 +27,9 @@ import java.util.function.Predicate;
  * write does), {@link FileChannel#force} and {@link FileChannel#truncate} fail like I/O errors, and
  * {@link #crash()} closes every channel as a killed process would lose them. Everything else passes
  * through. Switches may be flipped from any thread. It also records which thread closed each channel
- * ({@link #closes()}) and forced it ({@link #forces()}), for tests of where slow calls run, records every positional
- * read ({@link #positionalReads()}), and can hold writes or forces of chosen files as a stalled disk would
- * ({@link #holdWrites}, {@link #holdForces}).
+ * ({@link #closes()}), for tests of where slow closes run, records every force ({@link #forces()}) and every
+ * positional read ({@link #positionalReads()}), and can hold writes or forces of chosen files as a stalled disk
+ * would ({@link #holdWrites}, {@link #holdForces}).
  */
 public final class FaultyStorageIo implements StorageIo {
 
@@ -64,10 +64,9 @@ public final class FaultyStorageIo implements StorageIo {
   /**
    * A channel was forced ({@link FileChannel#force}) without an injected failure.
    *
-   * @param path   the file it was opened on
-   * @param thread the name of the thread that forced it
+   * @param path the file it was opened on
    */
-  public record Force(Path path, String thread) {
+  public record Force(Path path) {
   }
 
   /**
@@ -330,7 +329,7 @@ public final class FaultyStorageIo implements StorageIo {
       }
       forceHold.awaitIfHeld(path);
       delegate.force(metaData);
-      forces.add(new Force(path, Thread.currentThread().getName()));
+      forces.add(new Force(path));
     }
 
     @Override
