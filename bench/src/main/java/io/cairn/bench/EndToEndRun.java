@@ -3,9 +3,10 @@ package io.cairn.bench;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * End-to-end latency: a {@link RecordSource} reads the topic from its beginning while a
@@ -41,33 +42,32 @@ public final class EndToEndRun {
       throw new IllegalArgumentException("an end-to-end run needs stamped sends");
     }
     Latencies endToEnd = new Latencies();
-    Latencies warmup = new Latencies();
-    AtomicLong received = new AtomicLong();
+    Latencies[] byPhase = new Latencies[2];
+    byPhase[SendStamps.WARMUP] = new Latencies();
+    byPhase[SendStamps.MEASURED] = endToEnd;
+    AtomicLongArray receivedByPhase = new AtomicLongArray(2);
+    LongSupplier received = () -> receivedByPhase.get(SendStamps.MEASURED);
     AtomicReference<RuntimeException> badRecord = new AtomicReference<>();
     try (source) {
       source.start(payload -> {
         long now = System.nanoTime();
         try {
-          // warm-up records take the same path as measured ones, into a recorder that is thrown away: a
-          // branch first taken at the start of the measured phase would deoptimize the compiled consumer
-          // loop there and put the recompilation into the measured tail
-          long latencyNanos = now - SendStamps.sentNanos(payload);
-          if (SendStamps.measured(payload)) {
-            endToEnd.recordNanos(latencyNanos);
-            received.incrementAndGet();
-          } else {
-            warmup.recordNanos(latencyNanos);
-          }
+          // warm-up records take the same path as measured ones, into a recorder that is thrown away, picked by
+          // the phase as an index: a branch first taken at the start of the measured phase would deoptimize the
+          // compiled consumer loop there and put the recompilation into the measured tail (see SendStamps)
+          int phase = SendStamps.phase(payload);
+          byPhase[phase].recordNanos(now - SendStamps.sentNanos(payload));
+          receivedByPhase.incrementAndGet(phase);
         } catch (RuntimeException e) {
           badRecord.compareAndSet(null, e);
         }
       });
       ProducerRun.Outcome produced = ProducerRun.run(sink, params, timeout, beforeMeasuredPhase);
       long deadline = System.nanoTime() + timeout.toNanos();
-      while (received.get() < params.records()) {
+      while (received.getAsLong() < params.records()) {
         Optional<Throwable> failed = source.failure();
         if (failed.isPresent()) {
-          throw new BenchException("the consumer failed after receiving " + received.get() + " of "
+          throw new BenchException("the consumer failed after receiving " + received.getAsLong() + " of "
               + params.records() + " measured records: " + failed.get(), failed.get());
         }
         if (badRecord.get() != null) {
@@ -75,12 +75,12 @@ public final class EndToEndRun {
               badRecord.get());
         }
         if (System.nanoTime() - deadline > 0) {
-          throw new BenchException("the consumer received " + received.get() + " of " + params.records()
+          throw new BenchException("the consumer received " + received.getAsLong() + " of " + params.records()
               + " measured records within " + timeout.toMillis() + " ms after the producer finished");
         }
         LockSupport.parkNanos(WAIT_POLL_NANOS);
       }
-      return new Outcome(params.throughputPerSec(), produced, endToEnd, received.get());
+      return new Outcome(params.throughputPerSec(), produced, endToEnd, received.getAsLong());
     }
   }
 

@@ -75,6 +75,8 @@ public final class ProducerRun {
     AtomicLong lastAckNanos = new AtomicLong(Long.MIN_VALUE);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     ThroughputThrottler throttler = ThroughputThrottler.start(params.throughputPerSec());
+    // an index, not a flag tested in the loop: see SendStamps
+    int stampPhase = measured ? SendStamps.MEASURED : SendStamps.WARMUP;
     long firstSendNanos = System.nanoTime();
     for (long i = 0; i < count && failure.get() == null; i++) {
       throttler.awaitTurn(i);
@@ -82,7 +84,7 @@ public final class ProducerRun {
       byte[] payload = payloads[(int) (i % PAYLOAD_POOL)];
       if (params.stampSends()) {
         payload = payload.clone();
-        SendStamps.write(payload, sentNanos, measured);
+        SendStamps.write(payload, sentNanos, stampPhase);
       }
       sink.send(keys.next(), payload, error -> {
         long now = System.nanoTime();

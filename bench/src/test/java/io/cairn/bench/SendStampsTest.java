@@ -22,18 +22,18 @@ class SendStampsTest {
   }
 
   @Property
-  void aStampReadsBackAsWritten(@ForAll long sentNanos, @ForAll boolean measured,
+  void aStampReadsBackAsWritten(@ForAll long sentNanos, @ForAll @IntRange(min = 0, max = 1) int phase,
                                 @ForAll @IntRange(min = MIN_STAMPED_BYTES, max = 512) int sizeBytes,
                                 @ForAll long seed) {
     // given
     byte[] payload = Payloads.next(sizeBytes, new SplittableRandom(seed));
 
     // when
-    SendStamps.write(payload, sentNanos, measured);
+    SendStamps.write(payload, sentNanos, phase);
 
     // then
     assertThat(SendStamps.sentNanos(payload)).isEqualTo(sentNanos);
-    assertThat(SendStamps.measured(payload)).isEqualTo(measured);
+    assertThat(SendStamps.phase(payload)).isEqualTo(phase);
   }
 
   @Test
@@ -42,7 +42,7 @@ class SendStampsTest {
     byte[] payload = Payloads.next(100, new SplittableRandom(1));
 
     // when
-    SendStamps.write(payload, 0x0123456789abcdefL, true);
+    SendStamps.write(payload, 0x0123456789abcdefL, SendStamps.MEASURED);
 
     // then
     assertThat(payload).hasSize(100);
@@ -50,9 +50,17 @@ class SendStampsTest {
   }
 
   @Test
+  void theTwoPhasesAreTheIndexesZeroAndOneAndNoOtherIsWritten() {
+    byte[] payload = Payloads.next(100, new SplittableRandom(1));
+    assertThat(SendStamps.WARMUP).isZero();
+    assertThat(SendStamps.MEASURED).isOne();
+    assertThatThrownBy(() -> SendStamps.write(payload, 1, 2)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
+
+  @Test
   void aPayloadTooSmallForAStampIsRejected() {
     byte[] payload = Payloads.next(SendStamps.MIN_PAYLOAD_BYTES - 1, new SplittableRandom(1));
-    assertThatThrownBy(() -> SendStamps.write(payload, 1, true))
+    assertThatThrownBy(() -> SendStamps.write(payload, 1, SendStamps.MEASURED))
         .isInstanceOf(InvalidInputException.class).hasMessageContaining("record-bytes");
   }
 
@@ -62,7 +70,7 @@ class SendStampsTest {
     byte[] payload = Payloads.next(100, new SplittableRandom(1));
 
     // then
-    assertThatThrownBy(() -> SendStamps.measured(payload)).isInstanceOf(InvalidInputException.class)
+    assertThatThrownBy(() -> SendStamps.phase(payload)).isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("'m' or 'w'");
   }
 }
