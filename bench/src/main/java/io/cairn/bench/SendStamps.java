@@ -14,9 +14,9 @@ import java.util.Objects;
  *
  * <p>The phase travels as an index ({@link #WARMUP}, {@link #MEASURED}) that writers and readers use to index
  * arrays, never to branch on: a branch that the warm-up never takes would be compiled out of the sending and
- * receiving loops, and its first measured record would throw them back to the interpreter (the harness saw
- * those deoptimizations, and a 30-50 ms spike of end-to-end latency, at the start of a third of its measured
- * phases).
+ * receiving loops, and its first measured record would throw them back to the interpreter (flight recordings of
+ * the harness showed those deoptimizations at the start of the measured phase, and end-to-end spikes of 30-50 ms
+ * there in some runs).
  */
 public final class SendStamps {
 
