@@ -37,9 +37,9 @@ public final class SendStamps {
   public static final int MEASURED = 1;
   /** The letter of each phase index. */
   private static final byte[] PHASE_LETTERS = {'w', 'm'};
-  /** The phase index of each ASCII letter, -1 for a letter that is no phase. */
+  /** The phase index of each byte value, -1 for a byte that is no phase letter. */
   private static final byte[] PHASE_OF_LETTER = phaseOfLetter();
-  private static final int ASCII_MASK = 0x7f;
+  private static final int BYTE_MASK = 0xff;
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private SendStamps() {
@@ -79,7 +79,7 @@ public final class SendStamps {
   /** The phase {@code payload} was sent in: {@link #WARMUP} or {@link #MEASURED}. */
   public static int phase(byte[] payload) {
     ensureStamped(payload);
-    int phase = PHASE_OF_LETTER[payload[PHASE_OFFSET] & ASCII_MASK];
+    int phase = PHASE_OF_LETTER[payload[PHASE_OFFSET] & BYTE_MASK];
     if (phase < 0) {
       throw new InvalidInputException("payload", "byte " + PHASE_OFFSET, "must be 'm' or 'w' in a send stamp");
     }
@@ -87,7 +87,7 @@ public final class SendStamps {
   }
 
   private static byte[] phaseOfLetter() {
-    byte[] phases = new byte[ASCII_MASK + 1];
+    byte[] phases = new byte[BYTE_MASK + 1];
     Arrays.fill(phases, (byte) -1);
     for (int phase = 0; phase < PHASE_LETTERS.length; phase++) {
       phases[PHASE_LETTERS[phase]] = (byte) phase;

@@ -65,6 +65,18 @@ class SendStampsTest {
   }
 
   @Test
+  void aPhaseByteThatIsALetterOnlyInItsLowSevenBitsIsRecognised() {
+    // given: 'm' with the top bit set (0xed), which a 7-bit lookup would have taken for 'm'
+    byte[] payload = Payloads.next(100, new SplittableRandom(1));
+    SendStamps.write(payload, 1, SendStamps.MEASURED);
+    payload[SendStamps.STAMP_OFFSET + 16] = (byte) ('m' | 0x80);
+
+    // then
+    assertThatThrownBy(() -> SendStamps.phase(payload)).isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("'m' or 'w'");
+  }
+
+  @Test
   void anUnstampedPayloadIsRecognised() {
     // given: random hex has no phase letter where the stamp's is
     byte[] payload = Payloads.next(100, new SplittableRandom(1));
