@@ -46,9 +46,9 @@ public final class FaultyStorageIo implements StorageIo {
   private final AtomicInteger failedWrites = new AtomicInteger();
   private final AtomicInteger failedForces = new AtomicInteger();
   private final List<Close> closes = new CopyOnWriteArrayList<>();
-  private final List<Force> forces = new CopyOnWriteArrayList<>();
-  /** A queue, not a copy-on-write list: tests that read a log through this make many reads. */
+  /** Queues, not copy-on-write lists: tests that read or fsync a log through this make many reads and forces. */
   private final Queue<PositionalRead> positionalReads = new ConcurrentLinkedQueue<>();
+  private final Queue<Force> forces = new ConcurrentLinkedQueue<>();
   private final Hold writeHold = new Hold("write");
   private final Hold forceHold = new Hold("force");
 
